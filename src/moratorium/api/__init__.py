@@ -1,0 +1,1 @@
+"""moratorium.api (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""moratorium.assurance (see DESIGN.md)."""

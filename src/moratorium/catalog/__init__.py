@@ -1,0 +1,1 @@
+"""moratorium.catalog (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""moratorium.geo (see DESIGN.md)."""

@@ -1,0 +1,155 @@
+"""Party keys: Ed25519 (RFC 8032) through pyca/cryptography.
+
+A private key file is JSON ``{"party", "algorithm": "ed25519", "private_key", "public_key"}`` (base64 raw keys),
+written with mode 0600. Demo keys are derived deterministically from a seed so that a scenario replays to the
+same bytes everywhere; they are for demonstrations only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+from moratorium.errors import InputError, VerificationError
+from moratorium.ledger.entry import Entry, SignedEntry
+
+__all__ = [
+    "Keyring",
+    "PartyKey",
+    "PublicKey",
+    "sign_entry",
+    "verify_entry",
+]
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """A party's Ed25519 public key (32 raw bytes)."""
+
+    party: str
+    raw: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.raw) != 32:
+            raise InputError(f"an Ed25519 public key has 32 bytes, got {len(self.raw)}", field="public_key")
+
+    @property
+    def key_id(self) -> str:
+        """First 8 bytes of SHA-256 of the raw key, hex: a short name for logs and messages."""
+        return hashlib.sha256(self.raw).hexdigest()[:16]
+
+    def verify(self, signature: bytes, message: bytes) -> None:
+        """Return None if ``signature`` is this key's signature on ``message``; raise ``VerificationError``."""
+        try:
+            Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, message)
+        except InvalidSignature:
+            raise VerificationError(f"bad signature: not made by {self.party}'s key {self.key_id}") from None
+
+    def to_json(self) -> dict[str, str]:
+        return {"party": self.party, "algorithm": "ed25519", "public_key": base64.b64encode(self.raw).decode()}
+
+
+@dataclass(frozen=True)
+class PartyKey:
+    """A party's Ed25519 private key."""
+
+    party: str
+    private: Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls, party: str) -> PartyKey:
+        return cls(party=party, private=Ed25519PrivateKey.generate())
+
+    @classmethod
+    def derive(cls, party: str, seed: str) -> PartyKey:
+        """A deterministic demo key: the private scalar seed is SHA-256("moratorium demo key" | seed | party)."""
+        material = hashlib.sha256(b"moratorium demo key\n" + seed.encode() + b"\n" + party.encode()).digest()
+        return cls(party=party, private=Ed25519PrivateKey.from_private_bytes(material))
+
+    @property
+    def public(self) -> PublicKey:
+        raw = self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return PublicKey(party=self.party, raw=raw)
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private.sign(message)
+
+    def to_json(self) -> dict[str, str]:
+        raw = self.private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        return {
+            "party": self.party,
+            "algorithm": "ed25519",
+            "private_key": base64.b64encode(raw).decode(),
+            "public_key": self.public.to_json()["public_key"],
+        }
+
+    def save(self, path: Path) -> None:
+        """Write the key file with mode 0600; refuse to overwrite an existing file."""
+        data = (json.dumps(self.to_json(), indent=2) + "\n").encode()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise InputError("refusing to overwrite an existing key file", file=str(path)) from None
+        except OSError as exc:
+            raise InputError(f"cannot create key file: {exc.strerror}", file=str(path)) from exc
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(path, 0o600)
+
+    @classmethod
+    def load(cls, path: Path) -> PartyKey:
+        """Read a key file written by ``save``; ``InputError`` naming the file and field otherwise."""
+        try:
+            obj: Any = json.loads(Path(path).read_text())
+        except OSError as exc:
+            raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from exc
+        except ValueError as exc:
+            raise InputError(f"not JSON: {exc}", file=str(path)) from exc
+        if not isinstance(obj, dict):
+            raise InputError("a key file is a JSON object", file=str(path))
+        for name in ("party", "private_key"):
+            if not isinstance(obj.get(name), str):
+                raise InputError("missing or not a string", file=str(path), field=name)
+        if obj.get("algorithm", "ed25519") != "ed25519":
+            raise InputError("only ed25519 keys are supported", file=str(path), field="algorithm")
+        try:
+            raw = base64.b64decode(obj["private_key"], validate=True)
+            private = Ed25519PrivateKey.from_private_bytes(raw)
+        except (binascii.Error, ValueError) as exc:
+            raise InputError(f"not a base64 32-byte Ed25519 key: {exc}", file=str(path), field="private_key") from exc
+        key = cls(party=obj["party"], private=private)
+        if "public_key" in obj and obj["public_key"] != key.public.to_json()["public_key"]:
+            raise InputError("does not match the private key", file=str(path), field="public_key")
+        return key
+
+
+Keyring = Mapping[str, PublicKey]
+"""Party id -> that party's public key."""
+
+
+def sign_entry(entry: Entry, key: PartyKey) -> SignedEntry:
+    """Sign ``entry`` with its author's key; a key of another party is refused."""
+    if key.party != entry.author:
+        raise InputError(f"key of party {key.party!r} cannot sign an entry authored by {entry.author!r}",
+                         field="author")
+    return SignedEntry(entry=entry, signature=key.sign(entry.signing_message()))
+
+
+def verify_entry(signed: SignedEntry, keyring: Keyring) -> None:
+    """Return None if ``signed`` carries a valid signature by its author's key; raise ``VerificationError``."""
+    author = signed.entry.author
+    key = keyring.get(author)
+    if key is None:
+        raise VerificationError(f"no public key for author {author!r}")
+    key.verify(signed.signature, signed.entry.signing_message())

@@ -1,0 +1,1 @@
+"""moratorium.regime (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""moratorium.scenario (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""moratorium.store (see DESIGN.md)."""

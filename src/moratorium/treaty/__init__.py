@@ -1,0 +1,1 @@
+"""moratorium.treaty (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""moratorium.web (see DESIGN.md)."""
