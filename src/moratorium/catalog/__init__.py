@@ -1,1 +1,6 @@
-"""moratorium.catalog (see DESIGN.md)."""
+"""Reference catalogue: missile systems, launchers and sites; every figure a claim with claimant and source."""
+
+from moratorium.catalog._load import load_catalog
+from moratorium.catalog._model import CapabilityClaim, Catalog, Claim, Launcher, Site, System
+
+__all__ = ["CapabilityClaim", "Catalog", "Claim", "Launcher", "Site", "System", "load_catalog"]

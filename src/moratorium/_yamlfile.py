@@ -1,0 +1,118 @@
+"""Load YAML files keeping the line of every value, and turn pydantic errors into ``FILE:LINE: field: msg``.
+
+PyYAML's composer gives each node a start mark; we walk the node tree once to build both the plain Python value
+and a map from path (tuple of keys and indices) to 1-based line, so a validation error anywhere in a treaty,
+scenario or catalogue file can name the line a person has to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from moratorium.errors import InputError
+
+__all__ = ["LineMap", "load_yaml", "locate", "validate"]
+
+LineMap = dict[tuple[str | int, ...], int]
+M = TypeVar("M", bound=BaseModel)
+
+try:  # the C loader is several times faster; fall back to pure Python where libyaml is missing
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+def load_yaml(path: Path | str, *, text: str | None = None) -> tuple[Any, LineMap]:
+    """Parse ``path`` (or ``text``, labelled with ``path``) into Python values and a path→line map."""
+    label = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError("no such file", file=label) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read: {exc}", file=label) from exc
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(f"malformed YAML: {exc.problem}", file=label, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", file=label) from None
+    lines: LineMap = {}
+    if node is None:
+        return None, lines
+    try:
+        value = _convert(node, (), lines, label)
+    except RecursionError:
+        raise InputError("YAML nested too deeply", file=label) from None
+    return value, lines
+
+
+def _convert(node: yaml.Node, path: tuple[str | int, ...], lines: LineMap, label: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("mapping keys must be plain scalars", file=label, line=key_node.start_mark.line + 1)
+            key = str(_scalar(key_node, label))
+            if key in out:
+                raise InputError(f"duplicate key {key!r}", file=label, line=key_node.start_mark.line + 1,
+                                 field=_dotted((*path, key)))
+            out[key] = _convert(value_node, (*path, key), lines, label)
+            lines[(*path, key)] = key_node.start_mark.line + 1  # a person looks for the key, not the value
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(child, (*path, i), lines, label) for i, child in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    return _scalar(node, label)
+
+
+def _scalar(node: yaml.ScalarNode, label: str) -> Any:
+    loader = _Loader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise InputError(f"bad value: {exc}", file=label, line=node.start_mark.line + 1) from None
+    finally:
+        loader.dispose()
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def locate(lines: LineMap, path: Sequence[str | int]) -> int | None:
+    """The line of ``path``, or of its nearest ancestor that has one."""
+    probe = tuple(path)
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return lines.get(())
+
+
+def validate(model: type[M], data: Any, *, file: str, lines: LineMap) -> M:
+    """Validate ``data`` with ``model``; the first error becomes an ``InputError`` with file, line and field."""
+    if not isinstance(data, Mapping):
+        raise InputError("expected a mapping at the top level", file=file, line=1)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = [p for p in err["loc"] if isinstance(p, str | int)]
+        # pydantic appends the failing union member / validator name; trim to the longest path present in the file
+        while loc and tuple(loc) not in lines and len(loc) > 1:
+            loc = loc[:-1]
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InputError(msg, file=file, line=locate(lines, loc), field=_dotted(loc) or None) from None
