@@ -1,1 +1,1 @@
-"""moratorium.store (see DESIGN.md)."""
+"""moratorium.store: SQLAlchemy persistence (SQLite by default, PostgreSQL by URL); see DESIGN.md."""

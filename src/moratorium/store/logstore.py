@@ -1,0 +1,269 @@
+"""Byte-level persistence of an append-only Merkle log over SQLAlchemy 2 (SQLite, or PostgreSQL by URL).
+
+The store knows rows, not semantics: leaf bytes with their leaf hashes, the hashes of perfect subtrees (the
+RFC 9162 §2.1.1 nodes at level >= 1, level 0 being the leaf hashes), the parties' public keys, signed
+checkpoint notes and a cosigner's last cosigned checkpoint. ``moratorium.ledger.sqllog`` gives them meaning.
+
+Durability: an append is one transaction that first moves the head (``UPDATE ... WHERE size = expected``, so
+two writers cannot both extend the same size) and then inserts the rows; SQLite runs in WAL mode with
+``synchronous=FULL`` so a committed append survives a crash or power loss, PostgreSQL commits synchronously by
+default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from moratorium.errors import ConflictError, InputError, StoreError
+
+__all__ = ["LogStore", "normalize_url"]
+
+_meta = MetaData()
+_head = Table("ledger_head", _meta, Column("id", Integer, primary_key=True), Column("size", BigInteger))
+_leaf = Table(
+    "ledger_leaf",
+    _meta,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("leaf_hash", LargeBinary, nullable=False, unique=True),
+    Column("data", LargeBinary, nullable=False),
+)
+_node = Table(
+    "ledger_node",
+    _meta,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary, nullable=False),
+)
+_key = Table("ledger_key", _meta, Column("party", String(200), primary_key=True), Column("raw", LargeBinary))
+_checkpoint = Table(
+    "ledger_checkpoint",
+    _meta,
+    Column("origin", String(500), primary_key=True),
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary, primary_key=True),
+    Column("note", Text, nullable=False),
+)
+_cosigned = Table(
+    "ledger_cosigned",
+    _meta,
+    Column("cosigner", String(200), primary_key=True),
+    Column("origin", String(500), primary_key=True),
+    Column("note", Text, nullable=False),
+)
+
+
+def normalize_url(url: str) -> str:
+    """A SQLAlchemy URL for ``url``: a filesystem path becomes ``sqlite:///<absolute path>``."""
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class LogStore:
+    """The rows of one log in one database. ``node_reads`` counts every node read (proof cost accounting)."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        self.url = normalize_url(url)
+        self.node_reads = 0
+        try:
+            self._engine: Engine = create_engine(self.url)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise InputError(f"not a usable database URL: {exc}", field="url") from exc
+        if self._engine.dialect.name == "sqlite":
+            if not create and not Path(self.url.removeprefix("sqlite:///")).exists():
+                raise InputError("no such log file", file=self.url.removeprefix("sqlite:///"))
+            event.listen(self._engine, "connect", _sqlite_pragmas)
+        try:
+            _meta.create_all(self._engine)
+            with self._engine.begin() as conn:
+                if conn.execute(select(_head.c.size)).first() is None:
+                    conn.execute(insert(_head).values(id=1, size=0))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the log store {self._engine.url!r}: {exc}") from exc
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def _read(self, stmt: Any) -> list[Any]:
+        try:
+            with self._engine.connect() as conn:
+                return list(conn.execute(stmt))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"read failed: {exc}") from exc
+
+    # -- the log itself ------------------------------------------------------------------------------------
+
+    def size(self) -> int:
+        return int(self._read(select(_head.c.size))[0][0])
+
+    def append(
+        self,
+        leaves: Sequence[tuple[bytes, bytes]],
+        nodes: Sequence[tuple[int, int, bytes]],
+        *,
+        expected_size: int,
+    ) -> None:
+        """Atomically add ``leaves`` ``(data, leaf_hash)`` at ``expected_size`` and the ``nodes`` completed.
+
+        Raises ``ConflictError`` if the log no longer has ``expected_size`` entries (another writer) or a leaf
+        is already present (a replay), ``StoreError`` if the database fails. Nothing is written on error.
+        """
+        if not leaves:
+            return
+        new_size = expected_size + len(leaves)
+        try:
+            with self._engine.begin() as conn:
+                moved = conn.execute(
+                    update(_head).where(_head.c.id == 1, _head.c.size == expected_size).values(size=new_size)
+                )
+                if moved.rowcount != 1:
+                    raise ConflictError(f"the log is no longer at size {expected_size} (concurrent append)")
+                conn.execute(
+                    insert(_leaf),
+                    [
+                        {"seq": expected_size + i, "leaf_hash": h, "data": d}
+                        for i, (d, h) in enumerate(leaves)
+                    ],
+                )
+                if nodes:
+                    conn.execute(insert(_node), [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes])
+        except IntegrityError as exc:
+            raise ConflictError(f"append refused: a leaf or node is already present ({exc.orig})") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"append failed: {exc}") from exc
+
+    def find_leaves(self, leaf_hashes: Sequence[bytes]) -> dict[bytes, int]:
+        """Sequence numbers of those ``leaf_hashes`` already in the log."""
+        found: dict[bytes, int] = {}
+        for i in range(0, len(leaf_hashes), 500):
+            chunk = list(leaf_hashes[i : i + 500])
+            stmt = select(_leaf.c.leaf_hash, _leaf.c.seq).where(_leaf.c.leaf_hash.in_(chunk))
+            for h, seq in self._read(stmt):
+                found[bytes(h)] = int(seq)
+        return found
+
+    def iter_leaves(self, start: int, stop: int, *, batch: int = 5000) -> Iterator[tuple[int, bytes, bytes]]:
+        """``(seq, data, leaf_hash)`` for ``start <= seq < stop`` in order, read in batches."""
+        pos = start
+        while pos < stop:
+            end = min(stop, pos + batch)
+            stmt = (
+                select(_leaf.c.seq, _leaf.c.data, _leaf.c.leaf_hash)
+                .where(_leaf.c.seq >= pos, _leaf.c.seq < end)
+                .order_by(_leaf.c.seq)
+            )
+            for seq, data, leaf_hash in self._read(stmt):
+                yield int(seq), bytes(data), bytes(leaf_hash)
+            pos = end
+
+    def node(self, level: int, index: int) -> bytes:
+        """Hash of the perfect subtree ``(level, index)``; level 0 is the leaf hash of entry ``index``."""
+        self.node_reads += 1
+        if level == 0:
+            rows = self._read(select(_leaf.c.leaf_hash).where(_leaf.c.seq == index))
+        else:
+            rows = self._read(select(_node.c.hash).where(_node.c.level == level, _node.c.idx == index))
+        if not rows:
+            raise StoreError(f"missing Merkle node (level {level}, index {index})")
+        return bytes(rows[0][0])
+
+    def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
+        """``(index, hash)`` of stored nodes at ``level >= 1`` with ``start <= index < stop``."""
+        stmt = (
+            select(_node.c.idx, _node.c.hash)
+            .where(_node.c.level == level, _node.c.idx >= start, _node.c.idx < stop)
+            .order_by(_node.c.idx)
+        )
+        for idx, h in self._read(stmt):
+            yield int(idx), bytes(h)
+
+    def max_level(self) -> int:
+        rows = self._read(select(_node.c.level).order_by(_node.c.level.desc()).limit(1))
+        return int(rows[0][0]) if rows else 0
+
+    # -- keys, checkpoints, cosigner state -------------------------------------------------------------------
+
+    def put_key(self, party: str, raw: bytes) -> None:
+        """Store ``party``'s public key; ``ConflictError`` if a different key is already stored for it."""
+        existing = self.keys().get(party)
+        if existing == raw:
+            return
+        if existing is not None:
+            raise ConflictError(f"party {party!r} already has a different key in this log", field="party")
+        self._write(insert(_key).values(party=party, raw=raw))
+
+    def keys(self) -> dict[str, bytes]:
+        return {str(p): bytes(r) for p, r in self._read(select(_key.c.party, _key.c.raw))}
+
+    def put_checkpoint(self, origin: str, size: int, root: bytes, note: str) -> None:
+        """Insert or replace (with more signatures) the note of checkpoint ``(origin, size, root)``."""
+        key = (_checkpoint.c.origin == origin, _checkpoint.c.size == size, _checkpoint.c.root == root)
+        try:
+            with self._engine.begin() as conn:
+                if conn.execute(update(_checkpoint).where(*key).values(note=note)).rowcount == 0:
+                    conn.execute(insert(_checkpoint).values(origin=origin, size=size, root=root, note=note))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot store checkpoint: {exc}") from exc
+
+    def checkpoints(self, *, origin: str | None = None, size: int | None = None) -> list[str]:
+        """Stored checkpoint notes, largest size first."""
+        stmt = select(_checkpoint.c.note).order_by(_checkpoint.c.size.desc())
+        if origin is not None:
+            stmt = stmt.where(_checkpoint.c.origin == origin)
+        if size is not None:
+            stmt = stmt.where(_checkpoint.c.size == size)
+        return [str(r[0]) for r in self._read(stmt)]
+
+    def cosigned(self, cosigner: str, origin: str) -> str | None:
+        rows = self._read(
+            select(_cosigned.c.note).where(_cosigned.c.cosigner == cosigner, _cosigned.c.origin == origin)
+        )
+        return str(rows[0][0]) if rows else None
+
+    def set_cosigned(self, cosigner: str, origin: str, note: str) -> None:
+        key = (_cosigned.c.cosigner == cosigner, _cosigned.c.origin == origin)
+        try:
+            with self._engine.begin() as conn:
+                if conn.execute(update(_cosigned).where(*key).values(note=note)).rowcount == 0:
+                    conn.execute(insert(_cosigned).values(cosigner=cosigner, origin=origin, note=note))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot store cosigner state: {exc}") from exc
+
+    def _write(self, stmt: Any) -> None:
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(stmt)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"write failed: {exc}") from exc
