@@ -1,0 +1,302 @@
+"""Monte Carlo of a regime over the years: when, if ever, is one covert deployment caught?
+
+Two samplers of the same model (:class:`moratorium.assurance.model.RegimeModel`), both vectorised with numpy and
+driven by a ``numpy.random.Generator`` the caller seeds:
+
+* :func:`simulate_regime` draws the detection time directly by inverting the survival function, a constant amount
+  of work per trial whatever the quota: a uniform deployment time, the violator's site, and one exponential
+  variate ``E`` (detection happens when the accumulated hazard ``-log S`` reaches ``E``). This is the fast path
+  used by the CLI and the benchmark.
+* :func:`simulate_visits` plays every inspection of every trial (time, site, the item sample with
+  ``Generator.hypergeometric``, loading, recognition). It is slower, shares no arithmetic with the first, and is
+  there so that the tests can cross-check the two against each other and against the exact formulas.
+
+Results are aggregated on the fly into :class:`RegimeSimulation` (counts and a one-day histogram of the delay),
+so 10⁷ trials need no more memory than one chunk.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from moratorium.assurance._validate import require_count
+from moratorium.assurance.model import DAYS_PER_YEAR, RegimeModel, exact_detection_within
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["CrossCheck", "RegimeSimulation", "cross_check", "simulate_regime", "simulate_visits"]
+
+_CHUNK = 1 << 20
+_MAX_C = 1.0 - 2.0**-40
+"""A visit that always detects (c = 1) has infinite hazard; capping c keeps the inversion finite, at 1e-12 cost."""
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class RegimeSimulation:
+    """Aggregated outcome of ``trials`` simulated covert deployments.
+
+    Attributes
+    ----------
+    trials, detected : int
+        Trials run and trials whose deployment was caught before the horizon (and while the item was there).
+    delay_histogram_days : tuple of int
+        ``delay_histogram_days[d]`` trials were caught between ``d`` and ``d + 1`` days after deployment.
+    delay_sum_years : float
+        Sum of the detection delays, for the mean.
+    """
+
+    model: RegimeModel
+    trials: int
+    detected: int
+    delay_histogram_days: tuple[int, ...]
+    delay_sum_years: float
+
+    @property
+    def detection_probability(self) -> float:
+        """Fraction of trials caught before the horizon."""
+        return self.detected / self.trials if self.trials else math.nan
+
+    def standard_error(self, probability: float) -> float:
+        """Binomial standard error ``sqrt(p (1 - p) / T)`` of a fraction estimated from these trials."""
+        return math.sqrt(max(probability * (1.0 - probability), 0.0) / self.trials) if self.trials else math.nan
+
+    def detected_within_days(self, days: int) -> float:
+        """Fraction of trials caught less than ``days`` whole days after deployment."""
+        if not self.trials:
+            return math.nan
+        return sum(self.delay_histogram_days[: max(days, 0)]) / self.trials
+
+    @property
+    def mean_delay_years(self) -> float:
+        """Mean time from deployment to detection among detected trials."""
+        return self.delay_sum_years / self.detected if self.detected else math.nan
+
+    def delay_quantile_years(self, q: float) -> float:
+        """``q``-quantile of the delay among detected trials, resolved to the day (upper edge of its bin)."""
+        if not self.detected:
+            return math.nan
+        target = q * self.detected
+        running = 0
+        for day, count in enumerate(self.delay_histogram_days):
+            running += count
+            if running >= target and count:
+                return (day + 1) / DAYS_PER_YEAR
+        return len(self.delay_histogram_days) / DAYS_PER_YEAR
+
+    def detected_by_year(self) -> tuple[int, ...]:
+        """Detections in the 1st, 2nd... year after deployment."""
+        per_year = [0] * self.model.years
+        for day, count in enumerate(self.delay_histogram_days):
+            per_year[min(int(day / DAYS_PER_YEAR), self.model.years - 1)] += count
+        return tuple(per_year)
+
+
+class _Accumulator:
+    def __init__(self, model: RegimeModel) -> None:
+        import numpy as np
+
+        self.model = model
+        self.trials = 0
+        self.detected = 0
+        self.delay_sum = 0.0
+        self.histogram = np.zeros(int(model.years * DAYS_PER_YEAR) + 2, dtype=np.int64)
+
+    def add(self, trials: int, delays_years: npt.NDArray[np.float64]) -> None:
+        """Record a chunk: ``delays_years`` holds the delays of its detected trials only."""
+        import numpy as np
+
+        self.trials += trials
+        self.detected += int(delays_years.size)
+        self.delay_sum += float(delays_years.sum())
+        days = (delays_years * DAYS_PER_YEAR).astype(np.int64)
+        self.histogram += np.bincount(days, minlength=self.histogram.size)[: self.histogram.size]
+
+    def result(self) -> RegimeSimulation:
+        return RegimeSimulation(
+            model=self.model,
+            trials=self.trials,
+            detected=self.detected,
+            delay_histogram_days=tuple(int(v) for v in self.histogram),
+            delay_sum_years=self.delay_sum,
+        )
+
+
+def _chunks(trials: int, size: int) -> list[int]:
+    return [min(size, trials - start) for start in range(0, trials, size)]
+
+
+def _violator_sites(model: RegimeModel, n: int, rng: np.random.Generator) -> npt.NDArray[np.intp]:
+    import numpy as np
+
+    weights = np.asarray(model.deployment_weights)
+    if np.all(weights == weights[0]):
+        return rng.integers(0, model.sites, size=n)
+    return np.searchsorted(np.cumsum(weights), rng.random(n) * weights.sum(), side="right").clip(0, model.sites - 1)
+
+
+def simulate_regime(
+    model: RegimeModel, trials: int, *, rng: np.random.Generator, progress: Progress | None = None
+) -> RegimeSimulation:
+    """Simulate ``trials`` covert deployments by inverting the exact survival function (constant work per trial).
+
+    With ``λ = -log(1 - c)`` per inspection, the hazard accumulated to the end of the deployment year ``y0`` is
+    ``A0 = -q_y0 log(1 - c (y0 + 1 - t0))`` and each later year adds ``q_y λ``. Given ``E ~ Exp(1)``: if ``E <= A0``
+    the detection falls in year ``y0`` at ``t0 + (1 - exp(-E / q_y0)) / c``; otherwise the year is found by binary
+    search over the cumulative quotas and the time inside it by the same inversion. The detection counts if it
+    comes before the horizon and while the item is there (``t < t0 + dwell``).
+
+    Parameters
+    ----------
+    model : RegimeModel
+    trials : int
+        Number of simulated deployments.
+    rng : numpy.random.Generator
+        The only source of randomness; seed it to reproduce a run.
+    progress : callable, optional
+        Called with the number of trials finished after each chunk (for a progress bar).
+    """
+    import numpy as np
+
+    require_count(trials, "trials", minimum=1, maximum=10**10)
+    quotas = np.asarray(model.quotas, dtype=np.float64)
+    cumulative = np.r_[0.0, np.cumsum(quotas)]
+    c_site = np.minimum(np.asarray(model.inspection_weights) * model.visit_detection_probability, _MAX_C)
+    uniform_c = bool(np.all(c_site == c_site[0])) and len(set(model.deployment_weights)) == 1
+    horizon = float(model.years)
+    acc = _Accumulator(model)
+    done = 0
+    for n in _chunks(trials, _CHUNK):
+        t0 = rng.random(n) * horizon
+        c = np.full(n, c_site[0]) if uniform_c else c_site[_violator_sites(model, n, rng)]
+        energy = rng.standard_exponential(n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            year0 = np.minimum(t0.astype(np.intp), model.years - 1)
+            q0 = quotas[year0]
+            hazard0 = -q0 * np.log1p(-c * (year0 + 1.0 - t0))
+            first = energy <= hazard0
+            t_first = t0 + -np.expm1(-energy / q0) / c
+            rate = -np.log1p(-c)
+            target = cumulative[year0 + 1] + (energy - hazard0) / rate
+            year = np.searchsorted(cumulative, target, side="left") - 1
+            inside = year < model.years
+            year = np.clip(year, 0, model.years - 1)
+            fraction = (target - cumulative[year]) / quotas[year]
+            t_later = year + -np.expm1(fraction * np.log1p(-c)) / c
+            t_detect = np.where(first, t_first, np.where(inside, t_later, np.inf))
+        caught = (t_detect < horizon) & (t_detect < t0 + model.dwell_years) & (c > 0)
+        acc.add(n, (t_detect - t0)[caught])
+        done += n
+        if progress is not None:
+            progress(done)
+    return acc.result()
+
+
+def simulate_visits(
+    model: RegimeModel, trials: int, *, rng: np.random.Generator, progress: Progress | None = None
+) -> RegimeSimulation:
+    """Simulate ``trials`` deployments visit by visit (the independent, slower cross-check of :func:`simulate_regime`).
+
+    Every inspection gets a uniform time in its year and a site from ``site_weights``; a visit to the violating
+    site while the item is there (after ``t0``, before ``t0 + dwell``) checks ``n`` of ``M`` items with
+    ``Generator.hypergeometric(r, M - r, n)``, and detects if that finds a bad item, the item is loaded at that
+    moment and the inspectors recognise it. Memory is ``O(chunk × Σ quotas)``.
+    """
+    import numpy as np
+
+    require_count(trials, "trials", minimum=1, maximum=10**8)
+    slot_year = np.repeat(np.arange(model.years, dtype=np.float64), model.quotas)
+    k = slot_year.size
+    weights = np.cumsum(model.inspection_weights)
+    horizon = float(model.years)
+    m, r, n_checked = model.items_per_site, model.violating_items, model.items_checked
+    acc = _Accumulator(model)
+    done = 0
+    for n in _chunks(trials, max(1, (1 << 22) // max(k, 1))):
+        t0 = rng.random(n) * horizon
+        target = _violator_sites(model, n, rng)
+        if k == 0:
+            acc.add(n, np.empty(0))
+            done += n
+            continue
+        times = slot_year[None, :] + rng.random((n, k))
+        sites = np.searchsorted(weights, rng.random((n, k)) * weights[-1], side="right").clip(0, model.sites - 1)
+        exposed = (sites == target[:, None]) & (times >= t0[:, None]) & (times < (t0 + model.dwell_years)[:, None])
+        rows, cols = np.nonzero(exposed)
+        found = rng.hypergeometric(r, m - r, n_checked, size=rows.size) > 0 if m > r else np.ones(rows.size, bool)
+        found &= rng.random(rows.size) < model.loaded_fraction
+        found &= rng.random(rows.size) < model.recognition
+        first = np.full(n, np.inf)
+        np.minimum.at(first, rows[found], times[rows[found], cols[found]])
+        caught = first < horizon
+        acc.add(n, (first - t0)[caught])
+        done += n
+        if progress is not None:
+            progress(done)
+    return acc.result()
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """One point estimate of a simulation beside its exact value.
+
+    ``z = (simulated - exact) / standard_error``; the estimate agrees when ``|z| <= 3``.
+    """
+
+    label: str
+    delay_years: float
+    simulated: float
+    standard_error: float
+    exact: float
+
+    @property
+    def z(self) -> float:
+        """Standardised difference (0 when both are certain and equal)."""
+        if self.standard_error == 0:
+            return 0.0 if math.isclose(self.simulated, self.exact, abs_tol=1e-12) else math.inf
+        return (self.simulated - self.exact) / self.standard_error
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the simulated value lies within 3σ of the exact one."""
+        return abs(self.z) <= 3.0
+
+
+def cross_check(simulation: RegimeSimulation, delays_days: tuple[int, ...] = (30, 91, 365)) -> tuple[CrossCheck, ...]:
+    """Compare the simulated chance of detection within a few delays, and by the horizon, with the exact formula.
+
+    The standard error is that of the exact probability, ``sqrt(p (1 - p) / T)``, so the 3σ test does not shrink
+    when the simulation happens to land on 0 or 1.
+    """
+    model = simulation.model
+    checks = []
+    for days in delays_days:
+        if days / DAYS_PER_YEAR >= model.years:
+            continue
+        exact = exact_detection_within(model, days / DAYS_PER_YEAR)
+        checks.append(
+            CrossCheck(
+                label=f"detected within {days} days",
+                delay_years=days / DAYS_PER_YEAR,
+                simulated=simulation.detected_within_days(days),
+                standard_error=simulation.standard_error(exact),
+                exact=exact,
+            )
+        )
+    exact = exact_detection_within(model)
+    checks.append(
+        CrossCheck(
+            label=f"detected within the {model.years}-year horizon",
+            delay_years=math.inf,
+            simulated=simulation.detection_probability,
+            standard_error=simulation.standard_error(exact),
+            exact=exact,
+        )
+    )
+    return tuple(checks)
