@@ -33,7 +33,8 @@ __all__ = [
 
 ENTRY_SIGNING_CONTEXT = b"moratorium/entry/v1\n"
 
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
+# Dates may be given at month precision ("2024-04") where the public record is no more precise.
+_TIME = re.compile(r"^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?$")
 _FIELDS = ("author", "kind", "effective", "recorded", "body")
 
 
@@ -53,7 +54,7 @@ class Entry:
     ----------
     author: the party id that makes the statement and signs it.
     kind: the entry type (``declaration``, ``deployment``, ``observation``... see ``moratorium.regime.kinds``).
-    effective: ISO 8601 date or time at which the reported fact took effect in the world.
+    effective: ISO 8601 date (or year-month) or time at which the reported fact took effect in the world.
     recorded: ISO 8601 date or time at which the author wrote it down (notification deadlines compare the two).
     body: the kind-specific content, JSON-compatible.
     """

@@ -1,1 +1,1 @@
-"""moratorium.regime (see DESIGN.md)."""
+"""Regime: entry kinds, replay into regime state, inspections and joint random selection, compliance."""

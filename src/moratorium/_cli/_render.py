@@ -1,0 +1,107 @@
+"""Rendering for the spine's commands: rich tables and JSON documents (views only; they compute nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from moratorium.catalog import Launcher, Site, System
+    from moratorium.scenario.run import RunResult
+    from moratorium.treaty import Treaty
+
+__all__ = ["launcher_json", "render_run", "render_treaty", "site_json", "system_json", "treaty_json"]
+
+_STYLE = {"compliant": "green", "violation": "bold red", "suspended": "yellow", "unverified": "magenta",
+          "needs-analysis": "cyan", "not-in-force": "dim"}
+
+
+def system_json(s: System) -> dict[str, Any]:
+    return asdict(s)
+
+
+def launcher_json(lnc: Launcher) -> dict[str, Any]:
+    return asdict(lnc)
+
+
+def site_json(s: Site) -> dict[str, Any]:
+    return asdict(s)
+
+
+def treaty_json(t: Treaty) -> dict[str, Any]:
+    doc = asdict(t)
+    for ic in doc["item_classes"]:
+        band = ic.pop("band")
+        ic["range_km"] = band
+    return doc
+
+
+def render_treaty(con: Console, t: Treaty) -> None:
+    from rich.table import Table
+
+    con.print(f"[bold]{t.name}[/bold] ({t.id}, {t.date})")
+    con.print(t.summary.strip())
+    con.print("Parties: " + "; ".join(f"{p.id} ({p.name})" for p in t.parties))
+    if t.item_classes:
+        table = Table(title="Item classes")
+        for col in ("id", "types", "basing", "range"):
+            table.add_column(col)
+        for c in t.item_classes:
+            table.add_row(c.id, "/".join(c.types), "/".join(c.basing), c.band.label)
+        con.print(table)
+    table = Table(title="Obligations")
+    for col in ("id", "party", "kind", "zone", "scope", "period"):
+        table.add_column(col)
+    for o in t.obligations:
+        scope = ", ".join([*o.systems, *o.item_classes, *o.launcher_classes]) or (
+            f"{o.category} <= {o.limit}" if o.kind == "ceiling" else f"{o.category} frozen at {o.freeze_date}")
+        table.add_row(o.id, o.party, o.kind, o.zone, scope, f"{o.period_from or ''}..{o.period_until or ''}")
+    con.print(table)
+    for r in t.reciprocity:
+        con.print(f"Reciprocity [bold]{r.id}[/bold]: suspends {', '.join(r.suspends)} while {r.party} deploys "
+                  f"{', '.join([*r.item_classes, *r.launcher_classes])} in {r.zone}. {r.description}")
+    for ins in t.verification.inspections:
+        quota = ", ".join(f"years {q.first_year}-{q.last_year or ''}: {q.per_year}/yr" for q in ins.quota)
+        con.print(f"Inspection [bold]{ins.type}[/bold]: {ins.description}"
+                  + (f"; quota {quota}" if quota else "")
+                  + (f"; notice {ins.notice_h:g} h" if ins.notice_h else "")
+                  + (f"; {ins.duration_h:g} h on site" if ins.duration_h else "")
+                  + (f" (+{ins.extension_h:g} h)" if ins.extension_h else "")
+                  + (f" [assumption: {ins.assumption}]" if ins.assumption else ""))
+    con.print("Sources: " + "; ".join(f"{s.id} {s.title}" for s in t.sources))
+
+
+def render_run(con: Console, result: RunResult, out: Path | None) -> None:
+    from rich.table import Table
+
+    sc = result.scenario
+    table = Table(title=f"{sc.name} — treaty {sc.treaty.id}", show_lines=True)
+    for col in ("seq", "date", "by", "action", "verdict changes", "depends on"):
+        table.add_column(col, overflow="fold")
+    for step in result.steps:
+        changes = "\n".join(
+            f"{new.party} {new.obligation}: {old.status if old else '-'} → "
+            f"[{_STYLE.get(new.status, '')}]{new.status}[/] (evidence {', '.join(map(str, new.evidence)) or '-'})"
+            for old, new in step.changes)
+        deps = "\n".join(sorted({f"{d.kind}: {d.subject}" + (f" (else {d.status_if})" if d.status_if else "")
+                                 for _, new in step.changes for d in new.depends_on}))
+        table.add_row(str(step.seq), step.date, step.author, step.action, changes, deps)
+    con.print(table)
+    final = Table(title="Verdicts at the end of the log")
+    for col in ("party", "obligation", "status", "evidence", "why"):
+        final.add_column(col, overflow="fold")
+    for v in result.verdicts:
+        final.add_row(v.party, v.obligation, f"[{_STYLE.get(v.status, '')}]{v.status}[/]",
+                      ", ".join(map(str, v.evidence)) or "-", v.reason)
+    con.print(final)
+    contested = {(d.kind, d.subject): d for s in result.steps for _, v in s.changes for d in v.depends_on
+                 if d.status_if}
+    if contested:
+        con.print("[bold]Where a verdict turns on a contested claim[/bold]")
+        for d in contested.values():
+            con.print(f" • {d.kind} {d.subject} (would make it {d.status_if}): {d.detail}")
+    if out is not None:
+        con.print(f"Log ({len(result.entries)} signed entries) and result written to {out}/")

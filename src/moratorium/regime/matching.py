@@ -1,0 +1,110 @@
+"""Does a reported item fall under an obligation's classes? Yes, no, or contested, with the claims it rests on.
+
+The rule both parties can apply to the same log (``DESIGN.md``: same log, same verdict): an item is
+**definitely** in a set of item classes only if every sourced range claim puts it there, **definitely not** if
+none does, and **contested** otherwise. Claims marked unverified are shown but do not count, unless a system has
+no other claim. A launcher whose status depends on its payload (Aegis Ashore Mk-41, Typhon) is in a launcher
+class if it can fire a missile of the named classes; whether it can is itself a set of capability claims, read
+the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from moratorium.catalog import Catalog, Claim, System
+from moratorium.regime.verdict import Dependency
+from moratorium.treaty import Treaty
+from moratorium.treaty.classify import class_for, effective_range_km
+
+__all__ = ["DEFINITE", "NONE", "CONTESTED", "Match", "match_item"]
+
+DEFINITE, CONTESTED, NONE = "definite", "contested", "none"
+_RANK = {NONE: 0, CONTESTED: 1, DEFINITE: 2}
+
+
+@dataclass(frozen=True)
+class Match:
+    level: str
+    dependencies: tuple[Dependency, ...] = ()
+
+    def best(self, other: Match) -> Match:
+        return self if _RANK[self.level] >= _RANK[other.level] else other
+
+
+def _level(flags: list[bool]) -> str:
+    if flags and all(flags):
+        return DEFINITE
+    if any(flags):
+        return CONTESTED
+    return NONE
+
+
+def _counted(claims: tuple[Claim, ...]) -> tuple[Claim, ...]:
+    verified = tuple(c for c in claims if not c.unverified)
+    return verified or claims
+
+
+def range_match(system: System, classes: Collection[str], treaty: Treaty) -> Match:
+    """Whether ``system`` (ground-launched) falls in ``classes`` under its range claims."""
+    counted = _counted(system.ranges_km)
+    parts, flags = [], []
+    for claim in system.ranges_km:
+        item_class = class_for(system, effective_range_km(claim), treaty)
+        inside = item_class is not None and item_class.id in classes
+        if claim in counted:
+            flags.append(inside)
+        where = item_class.id if item_class else "no class"
+        parts.append(f"{claim.label} km -> {where}{' (unverified, not counted)' if claim not in counted else ''}")
+    level = _level(flags)
+    if level == NONE:
+        return Match(NONE)
+    summary = {DEFINITE: "every counted claim puts it in a limited class",
+               CONTESTED: "claims disagree whether it is in a limited class"}[level]
+    return Match(level, (Dependency(kind="range-claim", subject=system.id,
+                                    detail=f"{summary}: " + "; ".join(parts)),))
+
+
+def match_item(treaty: Treaty, catalog: Catalog, *, system_id: str | None, launcher_id: str | None,
+               item_classes: Collection[str], launcher_classes: Collection[str], systems: Collection[str],
+               manufacturer: str | None = None) -> Match:
+    """How an item (a system, a launcher or both) matches an obligation's or condition's scope."""
+    system = catalog.systems.get(system_id) if system_id else None
+    launcher = catalog.launchers.get(launcher_id) if launcher_id else None
+    if manufacturer is not None:
+        owners = {x.owner for x in (system, launcher) if x is not None}
+        if manufacturer not in owners:
+            return Match(NONE)
+    result = Match(NONE)
+    if system is not None and system.id in systems:
+        result = Match(DEFINITE, (Dependency(kind="named-system", subject=system.id,
+                                             detail=f"{system.name} is named by the obligation"),))
+    elif system is not None and item_classes and "ground" in system.basing:
+        result = range_match(system, item_classes, treaty)
+    if launcher is not None:
+        for lc_id in launcher_classes:
+            lc = treaty.launcher_class(lc_id)
+            if lc.launchers and launcher.id not in lc.launchers:
+                continue
+            result = result.best(_launcher_match(treaty, catalog, launcher.id, lc.fires))
+    return result
+
+
+def _launcher_match(treaty: Treaty, catalog: Catalog, launcher_id: str, fires: Collection[str]) -> Match:
+    launcher = catalog.launchers[launcher_id]
+    best = Match(NONE)
+    for system_id, cap_claims in launcher.can_fire.items():
+        system = catalog.systems[system_id]
+        in_range = range_match(system, fires, treaty)
+        if in_range.level == NONE:
+            continue
+        capability = _level([c.value for c in cap_claims])
+        if capability == NONE:
+            continue
+        level = DEFINITE if capability == DEFINITE and in_range.level == DEFINITE else CONTESTED
+        claims = "; ".join(f"{c.claimant}: {'can' if c.value else 'cannot'} ({c.source})" for c in cap_claims)
+        dep = Dependency(kind="launcher-capability", subject=f"{launcher.id}:{system.id}",
+                         detail=f"whether {launcher.name} can fire {system.name}: {claims}")
+        best = best.best(Match(level, (dep, *in_range.dependencies)))
+    return best

@@ -1,0 +1,191 @@
+"""Regime state: what a log prefix establishes, built only by replaying entries in log order (a fold).
+
+``replay(treaty, entries)`` validates every body, checks that its author may make it, keeps dates in order, and
+returns the ``RegimeState``. ``Replayer`` does the same one entry at a time (the compliance timeline uses it).
+No wall clock: "now" is the latest ``effective`` date in the prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from moratorium.catalog import Catalog, load_catalog
+from moratorium.errors import InputError, NotFoundError
+from moratorium.ledger.entry import SignedEntry
+from moratorium.regime import kinds
+from moratorium.treaty import Treaty
+from moratorium.treaty.zones import Place
+
+__all__ = ["Holding", "RegimeState", "Replayer", "replay"]
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Items of ``party`` at ``place`` as some entry reports them.
+
+    ``established`` holdings come from the party's own entries (deployments, combat launches) or from inspection
+    findings; the rest are allegations (observations by another party).
+    """
+
+    seq: int
+    effective: str
+    party: str
+    place: Place
+    system: str | None
+    launcher: str | None
+    count: int
+    established: bool
+    source_kind: str
+    operator: str | None = None
+    observer: str | None = None
+    source: str | None = None
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    seq: int
+    effective: str
+    party: str
+    kind: str
+    summary: str
+
+
+@dataclass
+class RegimeState:
+    treaty: Treaty
+    now: str = ""
+    size: int = 0
+    adopted: dict[str, int] = field(default_factory=dict)
+    withdrawn: dict[str, int] = field(default_factory=dict)
+    holdings: list[Holding] = field(default_factory=list)
+    declarations: list[tuple[int, str, str, dict[str, int]]] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    conforming: dict[str, int] = field(default_factory=dict)
+    """site id -> seq of the latest conforming inspection finding there (supersedes earlier allegations)."""
+    extra: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
+    """Per-kind lists for the inspection and escrow packages to read (kind -> [(seq, parsed body)])."""
+
+
+class Replayer:
+    """Fold entries into a ``RegimeState`` one at a time."""
+
+    def __init__(self, treaty: Treaty, catalog: Catalog | None = None) -> None:
+        self.treaty = treaty
+        self.catalog = catalog or load_catalog()
+        self.state = RegimeState(treaty=treaty)
+        self._parties = {p.id for p in treaty.parties}
+
+    def place(self, ref: kinds.SiteRef, *, seq: int) -> Place:
+        if isinstance(ref, str):
+            try:
+                site = self.catalog.site(ref)
+            except NotFoundError as exc:
+                raise NotFoundError(exc.message, seq=seq, field="body.site") from None
+            return Place(country=site.country, lat=site.lat, lon=site.lon, subject=site.subject, site=site.id,
+                         name=site.name)
+        return Place(country=ref.country, lat=ref.lat, lon=ref.lon, subject=ref.subject, name=ref.name)
+
+    def _items(self, items: Iterable[kinds.ItemModel], *, seq: int) -> None:
+        for i, item in enumerate(items):
+            if item.system is None and item.launcher is None:
+                raise InputError("an item needs a system or a launcher", seq=seq, field=f"body.items[{i}]")
+            if item.system is not None and item.system not in self.catalog.systems:
+                raise NotFoundError(f"unknown system {item.system!r}", seq=seq, field=f"body.items[{i}].system")
+            if item.launcher is not None and item.launcher not in self.catalog.launchers:
+                raise NotFoundError(f"unknown launcher {item.launcher!r}", seq=seq,
+                                    field=f"body.items[{i}].launcher")
+
+    def apply(self, seq: int, signed: SignedEntry) -> RegimeState:
+        entry = signed.entry
+        st = self.state
+        if seq != st.size:
+            raise InputError(f"entries must be replayed in order: expected seq {st.size}, got {seq}", seq=seq)
+        if st.now and entry.effective < st.now:
+            raise InputError(f"date out of order: {entry.effective} is before the previous entry's {st.now}",
+                             seq=seq, field="effective")
+        body = kinds.parse_body(entry.kind, entry.body, seq=seq)
+        kinds.authorize(entry.author, entry.kind, body, parties=self._parties, treaty_id=self.treaty.id, seq=seq)
+        author, eff = entry.author, entry.effective
+        summary = entry.kind
+        if isinstance(body, kinds.TreatyRef):
+            if entry.kind == "treaty-adoption":
+                st.adopted[author] = seq
+                st.withdrawn.pop(author, None)
+            else:
+                st.withdrawn[author] = seq
+            summary = body.statement or entry.kind
+        elif isinstance(body, kinds.Deployment):
+            self._items(body.items, seq=seq)
+            place = self.place(body.site, seq=seq)
+            for item in body.items:
+                st.holdings.append(Holding(seq=seq, effective=eff, party=author, place=place, system=item.system,
+                                           launcher=item.launcher, count=item.count, established=True,
+                                           source_kind="deployment", operator=body.operator))
+            summary = f"deployment at {place.name}"
+        elif isinstance(body, kinds.Withdrawal):
+            place = self.place(body.site, seq=seq)
+            st.holdings = [h for h in st.holdings
+                           if not (h.party == author and h.established and _same_place(h.place, place))]
+            summary = f"withdrawal from {place.name}"
+        elif isinstance(body, kinds.Notification):
+            self._items(body.items, seq=seq)
+            summary = body.text or body.event
+            if body.site is not None:
+                place = self.place(body.site, seq=seq)
+                if body.event == "launch" and body.use == "combat":
+                    # A missile used in combat from a site was deployed there: the launch establishes presence.
+                    for item in body.items:
+                        st.holdings.append(Holding(seq=seq, effective=eff, party=author, place=place,
+                                                   system=item.system, launcher=item.launcher, count=item.count,
+                                                   established=True, source_kind="combat-launch"))
+        elif isinstance(body, kinds.Observation):
+            self._items(body.items, seq=seq)
+            place = self.place(body.site, seq=seq)
+            for item in body.items:
+                st.holdings.append(Holding(seq=seq, effective=eff, party=body.party, place=place,
+                                           system=item.system, launcher=item.launcher, count=item.count,
+                                           established=False, source_kind="observation", observer=author,
+                                           source=body.source, confidence=body.confidence))
+            summary = f"observation of {body.party} at {place.name} ({body.source})"
+        elif isinstance(body, kinds.Declaration):
+            if body.counts:
+                st.declarations.append((seq, author, eff, dict(body.counts)))
+            for holding in body.holdings:
+                self._items(holding.items, seq=seq)
+                place = self.place(holding.site, seq=seq)
+                for item in holding.items:
+                    st.holdings.append(Holding(seq=seq, effective=eff, party=author, place=place,
+                                               system=item.system, launcher=item.launcher, count=item.count,
+                                               established=True, source_kind="declaration",
+                                               operator=holding.operator))
+            summary = body.statement or "declaration"
+        else:
+            st.extra.setdefault(entry.kind, []).append((seq, body))
+        title = getattr(body, "title", None)
+        st.records.append(Record(seq=seq, effective=eff, party=author, kind=entry.kind, summary=title or summary))
+        st.now = max(st.now, eff)
+        st.size = seq + 1
+        return st
+
+    def snapshot(self) -> RegimeState:
+        """A copy of the current state that later ``apply`` calls do not change."""
+        st = self.state
+        return replace(st, adopted=dict(st.adopted), withdrawn=dict(st.withdrawn), holdings=list(st.holdings),
+                       declarations=list(st.declarations), records=list(st.records),
+                       conforming=dict(st.conforming), extra={k: list(v) for k, v in st.extra.items()})
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    if a.site is not None or b.site is not None:
+        return a.site == b.site
+    return (a.lat, a.lon) == (b.lat, b.lon)
+
+
+def replay(treaty: Treaty, entries: Iterable[SignedEntry], catalog: Catalog | None = None) -> RegimeState:
+    """The regime state after ``entries`` (in log order)."""
+    replayer = Replayer(treaty, catalog)
+    for seq, signed in enumerate(entries):
+        replayer.apply(seq, signed)
+    return replayer.state

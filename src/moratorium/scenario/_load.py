@@ -1,0 +1,132 @@
+"""Scenario files: a treaty, a seed for demo keys, and a dated timeline of party actions.
+
+Loading validates everything before anything is written: YAML shape (pydantic), dates in order, every entry body,
+and that each author may make each entry (by a dry replay); errors name ``FILE:LINE: field``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from moratorium._yamlfile import load_yaml, locate, validate
+from moratorium.errors import InputError, NotFoundError
+from moratorium.ledger.entry import Entry
+from moratorium.treaty import Treaty, load_treaty
+
+__all__ = ["Scenario", "ScenarioStep", "load_scenario", "shipped_scenario_ids"]
+
+_DATE = r"^\d{4}-\d{2}(-\d{2})?$"
+
+
+def _date_text(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class _Step(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    date: str = Field(pattern=_DATE)
+    recorded: str | None = Field(default=None, pattern=_DATE)
+    by: str
+    kind: str
+    body: dict[str, Any] = {}
+
+    _d = field_validator("date", "recorded", mode="before")(_date_text)
+
+
+class _ScenarioFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    treaty: str
+    seed: str = Field(min_length=1)
+    timeline: list[_Step] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class ScenarioStep:
+    entry: Entry
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    name: str
+    treaty: Treaty
+    seed: str
+    steps: tuple[ScenarioStep, ...]
+    path: str
+
+
+def shipped_scenario_ids() -> list[str]:
+    folder = resources.files("moratorium.scenario") / "data"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A shipped scenario by name or a scenario file by path, fully validated."""
+    key = str(name_or_path)
+    if key in shipped_scenario_ids():
+        ref = resources.files("moratorium.scenario") / "data" / f"{key}.yaml"
+        label, text = f"scenario/data/{key}.yaml", ref.read_text(encoding="utf-8")
+    else:
+        path = Path(key)
+        if not path.exists() and path.suffix not in (".yaml", ".yml"):
+            raise NotFoundError(f"unknown scenario {key!r}; shipped: {', '.join(shipped_scenario_ids())} "
+                                f"(or give a file path)", field="scenario")
+        label = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError("no such file", file=label) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read: {exc}", file=label) from exc
+    data, lines = load_yaml(label, text=text)
+    doc = validate(_ScenarioFile, data, file=label, lines=lines)
+    try:
+        treaty = load_treaty(doc.treaty)
+    except InputError as exc:
+        if exc.file is None:
+            raise InputError(exc.message, file=label, line=locate(lines, ("treaty",)), field="treaty") from None
+        raise
+    steps: list[ScenarioStep] = []
+    previous = ""
+    for i, step in enumerate(doc.timeline):
+        line = locate(lines, ("timeline", i))
+        if step.date < previous:
+            raise InputError(f"dates out of order: {step.date} comes after {previous}", file=label,
+                             line=locate(lines, ("timeline", i, "date")), field=f"timeline[{i}].date")
+        previous = step.date
+        try:
+            entry = Entry(author=step.by, kind=step.kind, effective=step.date, recorded=step.recorded or step.date,
+                          body=step.body)
+        except InputError as exc:
+            raise InputError(exc.message, file=label, line=line, field=f"timeline[{i}].{exc.field}") from None
+        steps.append(ScenarioStep(entry=entry, line=line))
+    scenario = Scenario(id=doc.id, name=doc.name, treaty=treaty, seed=doc.seed, steps=tuple(steps), path=label)
+    _dry_run(scenario, lines)
+    return scenario
+
+
+def _dry_run(scenario: Scenario, lines: dict[tuple[str | int, ...], int]) -> None:
+    """Replay unsigned entries to surface body, authorship and reference errors with their file line."""
+    from moratorium.ledger.entry import SignedEntry
+    from moratorium.regime.state import Replayer
+
+    replayer = Replayer(scenario.treaty)
+    for seq, step in enumerate(scenario.steps):
+        try:
+            replayer.apply(seq, SignedEntry(entry=step.entry, signature=b"\0" * 64))
+        except InputError as exc:
+            field = f"timeline[{seq}].{exc.field}" if exc.field else f"timeline[{seq}]"
+            path: list[str | int] = ["timeline", seq]
+            if exc.field:
+                for part in exc.field.replace("]", "").replace("[", ".").split("."):
+                    path.append(int(part) if part.isdigit() else part)
+            raise type(exc)(exc.message, file=scenario.path, line=locate(lines, path), field=field) from None

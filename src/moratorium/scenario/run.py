@@ -1,0 +1,106 @@
+"""Run a scenario: sign each action with its party's demo key, append it to a real log, replay into verdicts.
+
+``run_scenario`` computes; ``write_run`` writes the log and the result into a directory atomically (everything is
+written into a fresh sibling directory that replaces the target only once complete, so a failure leaves nothing
+half-written).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from moratorium.errors import InputError
+from moratorium.ledger.entry import SignedEntry
+from moratorium.ledger.keys import PartyKey, PublicKey, sign_entry, verify_entry
+from moratorium.ledger.memory import MemoryLog
+from moratorium.regime.compliance import ReachAnalysis, TimelineStep, timeline
+from moratorium.regime.verdict import Verdict
+from moratorium.scenario._load import Scenario
+
+__all__ = ["RunResult", "result_json", "run_scenario", "write_run"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    scenario: Scenario
+    entries: tuple[SignedEntry, ...]
+    steps: tuple[TimelineStep, ...]
+    verdicts: tuple[Verdict, ...]
+    keyring: dict[str, PublicKey]
+
+
+def demo_keys(scenario: Scenario) -> dict[str, PartyKey]:
+    """Each party's demo key, derived from the scenario's seed (deterministic, for demonstrations only)."""
+    return {p.id: PartyKey.derive(p.id, scenario.seed) for p in scenario.treaty.parties}
+
+
+def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | None = None) -> RunResult:
+    """Sign and log every action of ``scenario`` and compute the verdict timeline."""
+    keys = demo_keys(scenario)
+    keyring = {party: key.public for party, key in keys.items()}
+    log = MemoryLog(verifier=lambda signed: verify_entry(signed, keyring))
+    for step in scenario.steps:
+        log.append(sign_entry(step.entry, keys[step.entry.author]))
+    entries = tuple(log.entries())
+    steps, verdicts = timeline(scenario.treaty, entries, reach=reach)
+    return RunResult(scenario=scenario, entries=entries, steps=tuple(steps), verdicts=tuple(verdicts),
+                     keyring=keyring)
+
+
+def result_json(result: RunResult) -> dict[str, Any]:
+    """The ``moratorium run --format json`` document."""
+    deps = {(v.party, v.obligation, s.seq): v for s in result.steps for _, v in s.changes}
+    timeline_json = []
+    for step in result.steps:
+        item = step.to_json()
+        for change in item["changes"]:  # type: ignore[attr-defined]
+            verdict = deps[(change["party"], change["obligation"], step.seq)]
+            change["depends_on"] = [d.to_json() for d in verdict.depends_on]
+        timeline_json.append(item)
+    return {
+        "scenario": result.scenario.id,
+        "treaty": result.scenario.treaty.id,
+        "entries": len(result.entries),
+        "timeline": timeline_json,
+        "verdicts": [v.to_json() for v in result.verdicts],
+    }
+
+
+def write_run(result: RunResult, out_dir: Path) -> None:
+    """Write ``result.json``, ``entries.jsonl`` (the log's leaves) and ``keys.json`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("exists and is not a directory", file=str(out_dir))
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", file=str(out_dir)) from exc
+    try:
+        (staging / "result.json").write_text(json.dumps(result_json(result), indent=2) + "\n")
+        with (staging / "entries.jsonl").open("wb") as handle:
+            for signed in result.entries:
+                handle.write(signed.leaf_data() + b"\n")
+        keys = {party: key.to_json() for party, key in result.keyring.items()}
+        (staging / "keys.json").write_text(json.dumps(keys, indent=2) + "\n")
+        _replace_dir(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _replace_dir(staging: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,219 @@
+"""The treaty file format (YAML), validated with pydantic. Cross-references are checked in ``_load.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["TreatyFile"]
+
+_ID = r"^[a-z0-9][a-z0-9-]*$"
+_PARTY = r"^[A-Z][A-Z0-9-]*$"
+_ISO3 = r"^[A-Z]{3}$"
+_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def _date_text(value: object) -> object:
+    return str(value) if isinstance(value, dt.date | int) else value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceModel(_Strict):
+    id: str
+    title: str
+    url: str | None = None
+
+
+class PartyModel(_Strict):
+    id: str = Field(pattern=_PARTY)
+    name: str
+    kind: Literal["state", "bloc"] = "state"
+    countries: list[str] = []
+    members: list[str] = []
+
+    @field_validator("countries", "members")
+    @classmethod
+    def _iso3(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not isinstance(code, str) or len(code) != 3 or not code.isupper():
+                raise ValueError(f"not an ISO 3166-1 alpha-3 code: {code!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _territory(self) -> PartyModel:
+        if self.kind == "bloc" and not self.members:
+            raise ValueError("a bloc needs its members")
+        if self.kind == "state" and not self.countries:
+            raise ValueError("a state party needs its country code(s)")
+        return self
+
+
+class RangeModel(_Strict):
+    min: float = Field(ge=0)
+    max: float = Field(gt=0)
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+
+    @model_validator(mode="after")
+    def _order(self) -> RangeModel:
+        if self.max < self.min or (self.max == self.min and not (self.min_inclusive and self.max_inclusive)):
+            raise ValueError(f"inverted or empty range band: min {self.min:g} km, max {self.max:g} km")
+        return self
+
+
+class ItemClassModel(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    types: list[Literal["ballistic", "cruise", "glide"]] = Field(min_length=1)
+    basing: list[Literal["ground", "sea", "air"]] = Field(min_length=1)
+    range_km: RangeModel
+
+
+class LauncherClassModel(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    fires: list[str] = Field(min_length=1)
+    launchers: list[str] = []
+    status_depends_on_payload: bool = False
+
+
+class ZoneModel(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    description: str | None = None
+    countries: list[str] = []
+    subjects: list[str] = []
+    russia: Literal["european", "asian", "all"] | None = None
+    sites: list[str] = []
+    everywhere: bool = False
+    exclude_countries: list[str] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ZoneModel:
+        if not (self.countries or self.subjects or self.russia or self.sites or self.everywhere):
+            raise ValueError("a zone needs countries, subjects, russia, sites or everywhere: true")
+        return self
+
+
+class PeriodModel(_Strict):
+    start: str | None = Field(default=None, alias="from", pattern=_DATE)
+    until: str | None = Field(default=None, pattern=_DATE)
+
+    _d = field_validator("start", "until", mode="before")(_date_text)
+
+    @model_validator(mode="after")
+    def _order(self) -> PeriodModel:
+        if self.start and self.until and self.until < self.start:
+            raise ValueError(f"period ends ({self.until}) before it starts ({self.start})")
+        return self
+
+
+class ObligationModel(_Strict):
+    id: str = Field(pattern=_ID)
+    party: str
+    kind: Literal["ban", "ceiling", "freeze", "reach-ban"]
+    activity: Literal["deploy", "possess", "produce", "flight-test"] = "deploy"
+    zone: str
+    description: str
+    item_classes: list[str] = []
+    launcher_classes: list[str] = []
+    systems: list[str] = []
+    period: PeriodModel = PeriodModel()
+    category: str | None = None
+    limit: int | None = Field(default=None, ge=0)
+    freeze_date: str | None = Field(default=None, pattern=_DATE)
+    reach_of: str | None = None
+
+    _d = field_validator("freeze_date", mode="before")(_date_text)
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> ObligationModel:
+        if self.kind in ("ban", "reach-ban") and not (self.item_classes or self.systems or self.launcher_classes):
+            raise ValueError(f"a {self.kind} needs item_classes, launcher_classes or systems")
+        if self.kind == "ceiling" and (self.limit is None or self.category is None):
+            raise ValueError("a ceiling needs a category and a limit")
+        if self.kind == "freeze" and (self.freeze_date is None or self.category is None):
+            raise ValueError("a freeze needs a category and a freeze_date")
+        if self.kind == "reach-ban" and self.reach_of is None:
+            raise ValueError("a reach-ban needs reach_of: the party whose territory must be out of reach")
+        return self
+
+
+class ReciprocityModel(_Strict):
+    id: str = Field(pattern=_ID)
+    suspends: list[str] = Field(min_length=1)
+    party: str
+    zone: str
+    description: str
+    item_classes: list[str] = []
+    launcher_classes: list[str] = []
+    manufacturer: str | None = Field(default=None, pattern=_ISO3)
+
+    @model_validator(mode="after")
+    def _classes(self) -> ReciprocityModel:
+        if not (self.item_classes or self.launcher_classes):
+            raise ValueError("a reciprocity condition needs item_classes or launcher_classes")
+        return self
+
+
+class QuotaModel(_Strict):
+    years: str = Field(pattern=r"^\d+(-\d*)?$", description="treaty years, e.g. '1-3', '9-13' or '4-'")
+    per_year: int = Field(ge=0)
+
+    @field_validator("years", mode="before")
+    @classmethod
+    def _years_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class InspectionModel(_Strict):
+    type: str = Field(pattern=_ID)
+    description: str
+    quota: list[QuotaModel] = []
+    notice_h: float | None = Field(default=None, gt=0)
+    duration_h: float | None = Field(default=None, gt=0)
+    extension_h: float | None = Field(default=None, ge=0)
+    team_size: int | None = Field(default=None, gt=0)
+    inspecting: list[str] = []
+    inspected: list[str] = []
+    sites: list[str] = []
+    site_types: list[str] = []
+    assumption: str | None = None
+
+
+class VerificationModel(_Strict):
+    inspections: list[InspectionModel] = []
+
+
+class NotificationModel(_Strict):
+    event: str = Field(pattern=_ID)
+    deadline_h: float
+    description: str
+    parties: list[str] = []
+
+
+class TreatyFile(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    summary: str
+    date: str = Field(pattern=_DATE)
+    in_force_from: str | None = Field(default=None, pattern=_DATE)
+    sources: list[SourceModel] = Field(min_length=1)
+    european_russia: Literal["federal-districts", "urals-line", "attu", "continental"] = "federal-districts"
+    territorial_view: Literal["de-jure", "de-facto"] = "de-jure"
+    parties: list[PartyModel] = Field(min_length=1)
+    categories: list[str] = []
+    item_classes: list[ItemClassModel] = []
+    launcher_classes: list[LauncherClassModel] = []
+    zones: list[ZoneModel] = []
+    obligations: list[ObligationModel] = []
+    reciprocity: list[ReciprocityModel] = []
+    verification: VerificationModel = VerificationModel()
+    notifications: list[NotificationModel] = []
+
+    _d = field_validator("date", "in_force_from", mode="before")(_date_text)
