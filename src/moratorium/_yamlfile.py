@@ -22,7 +22,7 @@ LineMap = dict[tuple[str | int, ...], int]
 M = TypeVar("M", bound=BaseModel)
 
 try:  # the C loader is several times faster; fall back to pure Python where libyaml is missing
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+    _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,14 +13,14 @@ if TYPE_CHECKING:
 __all__ = ["TableFormat", "TextFormat", "console", "print_json"]
 
 
-class TextFormat(str, Enum):
+class TextFormat(StrEnum):
     """``--format`` for commands that print text or JSON."""
 
     text = "text"
     json = "json"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     """``--format`` for commands that print a table or JSON."""
 
     table = "table"

@@ -18,7 +18,7 @@ from moratorium.regime.verdict import Dependency
 from moratorium.treaty import Treaty
 from moratorium.treaty.classify import class_for, effective_range_km
 
-__all__ = ["DEFINITE", "NONE", "CONTESTED", "Match", "match_item"]
+__all__ = ["CONTESTED", "DEFINITE", "NONE", "Match", "match_item"]
 
 DEFINITE, CONTESTED, NONE = "definite", "contested", "none"
 _RANK = {NONE: 0, CONTESTED: 1, DEFINITE: 2}

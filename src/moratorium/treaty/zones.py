@@ -37,9 +37,10 @@ def is_european_russia(place: Place, definition: str) -> bool:
                              f"'federal-districts' definition ({place.name or (place.lat, place.lon)})",
                              field="subject")
         return RUSSIAN_SUBJECTS[place.subject][1] in EUROPEAN_DISTRICTS
-    from moratorium.geo.zones import in_european_russia
+    from moratorium.geo.zones import which
 
-    return bool(in_european_russia(place.lat, place.lon, definition))
+    location = which(place.lat, place.lon, country="RUS", subject=place.subject)
+    return location.parts[definition] == "european-russia"
 
 
 def _in_russia(place: Place, treaty: Treaty) -> bool:
