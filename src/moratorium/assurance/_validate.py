@@ -27,10 +27,11 @@ _MAX_COUNT = 10**9
 
 
 def require_count(value: Any, field: str, *, minimum: int = 0, maximum: int = _MAX_COUNT) -> int:
-    """Return ``value`` as an ``int`` if it is a whole number in ``[minimum, maximum]``, else raise ``InputError``.
+    """Return ``value`` as an ``int`` if it is a whole number in ``[minimum, maximum]``, else raise
+    ``InputError``.
 
-    ``bool`` is refused (``True`` is an ``int`` to Python, never a count to a person); floats are refused even if
-    integral, because a float population is a sign of a unit mix-up upstream.
+    ``bool`` is refused (``True`` is an ``int`` to Python, never a count to a person); floats are refused even
+    if integral, because a float population is a sign of a unit mix-up upstream.
     """
     if isinstance(value, bool) or isinstance(value, float):
         raise InputError(f"must be a whole number, got {value!r}", field=field)
@@ -46,7 +47,8 @@ def require_count(value: Any, field: str, *, minimum: int = 0, maximum: int = _M
 
 
 def parse_count(text: str, field: str, *, minimum: int = 0, maximum: int = _MAX_COUNT) -> int:
-    """Parse a command-line count such as ``"100"``; ``"10.5"``, ``"1e3"`` or ``"ten"`` raise ``InputError``."""
+    """Parse a command-line count such as ``"100"``; ``"10.5"``, ``"1e3"`` or ``"ten"`` raise
+    ``InputError``."""
     stripped = text.strip()
     body = stripped[1:] if stripped[:1] in "+-" else stripped
     if not body.isascii() or not body.isdigit() or len(body) > 12:
@@ -89,7 +91,9 @@ def require_positive_float(value: Any, field: str, *, allow_zero: bool = False) 
     """Return ``value`` as a finite float greater than 0 (or at least 0), else raise ``InputError``."""
     number = float(_as_fraction(value, field))
     if number < 0 or (number == 0 and not allow_zero):
-        raise InputError(f"must be {'at least' if allow_zero else 'greater than'} 0, got {value!r}", field=field)
+        raise InputError(
+            f"must be {'at least' if allow_zero else 'greater than'} 0, got {value!r}", field=field
+        )
     return number
 
 

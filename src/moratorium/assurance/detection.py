@@ -6,8 +6,8 @@ items in the sample is hypergeometric, and the violation is detected when it is 
 
     P_detect = 1 - C(N - r, n) / C(N, n)
 
-(domain.md §4, sources S47–S49). We compute the ratio with exact integers and reduce it to a float only at the end,
-so that the published test values (N=100, r=5, n=10 → 0.41625) hold to the last digit.
+(domain.md §4, sources S47-S49). We compute the ratio with exact integers and reduce it to a float only at the
+end, so that the published test values (N=100, r=5, n=10 → 0.41625) hold to the last digit.
 """
 
 from __future__ import annotations

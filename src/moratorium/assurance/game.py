@@ -1,15 +1,15 @@
-"""The inspector–violator game: how to spread an inspection quota so that cheating does not pay.
+"""The inspector-violator game: how to spread an inspection quota so that cheating does not pay.
 
-Model (after Avenhaus, von Stengel and Zamir, "Inspection games", Handbook of Game Theory vol. 3 [S54][S55], and
-Avenhaus et al., EJOR 1996 [S53]; the concrete parametrisation is our synthesis):
+Model (after Avenhaus, von Stengel and Zamir, "Inspection games", Handbook of Game Theory vol. 3 [S54][S55],
+and Avenhaus et al., EJOR 1996 [S53]; the concrete parametrisation is our synthesis):
 
 * Sites fall into classes ``i`` (Aegis Ashore sites, GLCM garrisons...), class ``i`` holding ``m_i`` sites.
 * The inspector has a quota of ``q`` inspections per period and allocates ``x_i`` of them (in expectation) to
-  class ``i``, visiting each of its sites with probability ``x_i / m_i``; a visit to a violating site finds the
-  violation with probability ``e_i`` (the per-visit efficiency, e.g. a hypergeometric cell sample). A violation at
-  a class-``i`` site is therefore detected with ``p_i = e_i x_i / m_i``. Payoffs are linear in ``x``, so the
-  expected allocation is all that matters: any mixed strategy over whole allocations with these means (e.g. a
-  jointly random draw with these inclusion probabilities) has the same value.
+  class ``i``, visiting each of its sites with probability ``x_i / m_i``; a visit to a violating site finds
+  the violation with probability ``e_i`` (the per-visit efficiency, e.g. a hypergeometric cell sample). A
+  violation at a class-``i`` site is therefore detected with ``p_i = e_i x_i / m_i``. Payoffs are linear in
+  ``x``, so the expected allocation is all that matters: any mixed strategy over whole allocations with these
+  means (e.g. a jointly random draw with these inclusion probabilities) has the same value.
 * The violator either stays legal (payoff 0) or violates at one site of a class ``i``: it gains ``d_i`` if
   undetected and loses ``b_i`` if caught, i.e. ``u_i = d_i (1 - p_i) - b_i p_i``.
 
@@ -20,11 +20,12 @@ Two solution concepts, both solved with ``scipy.optimize.linprog`` (HiGHS):
 
 * **zero-sum**: the inspector minimises the violator's best payoff ``max(0, max_i u_i)``; the violator's
   equilibrium mixed strategy is the LP's dual (the constraint marginals).
-* **inspector leadership**: the inspector announces ``x`` and commits to it; the violator best-responds, breaking
-  ties in the inspector's favour (strong Stackelberg). Solved by one LP per violator response ("multiple LPs",
-  Conitzer and Sandholm 2006): maximise the inspector's payoff subject to that response being a best response.
-  The inspector loses ``a`` for a detected violation and ``c > a`` for an undetected one, 0 if the violator is
-  legal. Leadership deters whenever the quota can reach every threshold, which the zero-sum game may not show.
+* **inspector leadership**: the inspector announces ``x`` and commits to it; the violator best-responds,
+  breaking ties in the inspector's favour (strong Stackelberg). Solved by one LP per violator response
+  ("multiple LPs", Conitzer and Sandholm 2006): maximise the inspector's payoff subject to that response being
+  a best response. The inspector loses ``a`` for a detected violation and ``c > a`` for an undetected one, 0
+  if the violator is legal. Leadership deters whenever the quota can reach every threshold, which the zero-sum
+  game may not show.
 """
 
 from __future__ import annotations
@@ -178,7 +179,8 @@ class GameSolution:
 
 @dataclass(frozen=True)
 class MatrixGameSolution:
-    """Optimal mixed strategies of a finite zero-sum game; ``value`` is paid by the column to the row player."""
+    """Optimal mixed strategies of a finite zero-sum game; ``value`` is paid by the column to the row
+    player."""
 
     row_strategy: tuple[float, ...]
     column_strategy: tuple[float, ...]
@@ -303,25 +305,29 @@ def solve_zero_sum(game: InspectionGame) -> GameSolution:
     total = strategy.sum()
     strategy = strategy / total if total > 0 else np.r_[1.0, np.zeros(k)]
     value = float(result.fun)
-    return _solution(game, "zero-sum", result.x[:k], strategy, -value)
+    return _solution(game, "zero-sum", result.x[:k], strategy.tolist(), -value)
 
 
-def solve_leadership(game: InspectionGame, *, loss_detected: float = 1.0, loss_undetected: float = 10.0) -> GameSolution:
+def solve_leadership(
+    game: InspectionGame, *, loss_detected: float = 1.0, loss_undetected: float = 10.0
+) -> GameSolution:
     """Inspector-leadership (strong Stackelberg) equilibrium by one LP per violator response.
 
     Parameters
     ----------
     game : InspectionGame
     loss_detected : float
-        ``a >= 0``: the inspector's loss when a violation happens and is caught (a crisis, but an exposed one).
+        ``a >= 0``: the inspector's loss when a violation happens and is caught (a crisis, but an exposed
+        one).
     loss_undetected : float
         ``c > a``: its loss when a violation goes undetected.
 
     Notes
     -----
     For the response "legal" the LP finds the smallest allocation with every ``u_i(x) <= 0``; it is feasible
-    exactly when ``q >= Σ m_i t_i / e_i`` (the deterrence quota). Otherwise, for each class ``j`` the LP maximises
-    ``p_j`` subject to ``u_j(x) >= 0`` and ``u_j(x) >= u_i(x)``; the inspector's payoff is ``-c + (c - a) p_j``.
+    exactly when ``q >= Σ m_i t_i / e_i`` (the deterrence quota). Otherwise, for each class ``j`` the LP
+    maximises ``p_j`` subject to ``u_j(x) >= 0`` and ``u_j(x) >= u_i(x)``; the inspector's payoff is ``-c + (c
+    - a) p_j``.
     """
     import numpy as np
 
@@ -337,10 +343,13 @@ def solve_leadership(game: InspectionGame, *, loss_detected: float = 1.0, loss_u
 
     # Response "legal": u_i(x) <= 0 for all i, i.e. slope_i x_i >= d_i; use as little quota as needed.
     deter = _try_linprog(
-        c=np.ones(k), A_ub=np.vstack([-np.diag(slopes), quota_row]), b_ub=np.r_[-gains, game.quota], bounds=bounds
+        c=np.ones(k),
+        A_ub=np.vstack([-np.diag(slopes), quota_row]),
+        b_ub=np.r_[-gains, game.quota],
+        bounds=bounds,
     )
     if deter is not None:
-        return _solution(game, "inspector-leadership", deter.x, np.r_[1.0, np.zeros(k)], 0.0)
+        return _solution(game, "inspector-leadership", deter.x, [1.0] + [0.0] * k, 0.0)
 
     best: tuple[float, int, Any] | None = None
     for j in range(k):
@@ -369,7 +378,7 @@ def solve_leadership(game: InspectionGame, *, loss_detected: float = 1.0, loss_u
     payoff, j, found = best
     strategy = np.zeros(k + 1)
     strategy[j + 1] = 1.0
-    return _solution(game, "inspector-leadership", found.x, strategy, payoff)
+    return _solution(game, "inspector-leadership", found.x, strategy.tolist(), payoff)
 
 
 def _try_linprog(**kwargs: Any) -> Any | None:

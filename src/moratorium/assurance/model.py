@@ -3,28 +3,31 @@
 The model (our synthesis of domain.md §1.4 and §3.3; the parameters are the point, not the defaults):
 
 * ``sites`` sites are open to inspection. In year ``y`` (``0 <= y < Y``) the inspector uses its quota of
-  ``quotas[y]`` short-notice inspections, each at a time uniform in the year and at a site drawn with probability
-  ``site_weights[s]`` (uniform by default; jointly random selection makes the draw unpredictable). Visits are
-  independent, so a site can be visited twice in a year, and a quota may exceed the number of sites (INF: 20 a
-  year over a handful of sites).
-* The violator deploys covertly at a time uniform in ``[0, Y)`` at a site drawn with ``violator_weights``, and the
-  item stays for ``dwell_years`` (``inf``: it stays). A violation is detectable only while it is there.
-* Between visits the violator may unload: the item is at the launcher a fraction ``loaded_fraction`` of the time,
-  independently of the (unpredictable) visit times. This is Dzhabarov's "loaded a few days after" (domain.md §3.3
-  [S42]): an inspection vouches for the moment it happens, and assurance decays after the inspectors leave.
-* A visit to the violating site while the item is present looks at ``items_checked`` of ``items_per_site`` items
-  (the 24 cells of an Aegis Ashore, the canisters of a garrison), ``violating_items`` of which are bad, and finds
-  a bad one with the hypergeometric probability ``1 - C(M - r, n) / C(M, n)`` (domain.md §4); it recognises it
-  with probability ``recognition`` (e.g. a canister-length measurement that tells a 9M729 from a 9M728 [S20]).
+  ``quotas[y]`` short-notice inspections, each at a time uniform in the year and at a site drawn with
+  probability ``site_weights[s]`` (uniform by default; jointly random selection makes the draw unpredictable).
+  Visits are independent, so a site can be visited twice in a year, and a quota may exceed the number of sites
+  (INF: 20 a year over a handful of sites).
+* The violator deploys covertly at a time uniform in ``[0, Y)`` at a site drawn with ``violator_weights``, and
+  the item stays for ``dwell_years`` (``inf``: it stays). A violation is detectable only while it is there.
+* Between visits the violator may unload: the item is at the launcher a fraction ``loaded_fraction`` of the
+  time, independently of the (unpredictable) visit times. This is Dzhabarov's "loaded a few days after"
+  (domain.md §3.3 [S42]): an inspection vouches for the moment it happens, and assurance decays after the
+  inspectors leave.
+* A visit to the violating site while the item is present looks at ``items_checked`` of ``items_per_site``
+  items (the 24 cells of an Aegis Ashore, the canisters of a garrison), ``violating_items`` of which are bad,
+  and finds a bad one with the hypergeometric probability ``1 - C(M - r, n) / C(M, n)`` (domain.md §4); it
+  recognises it with probability ``recognition`` (e.g. a canister-length measurement that tells a 9M729 from a
+  9M728 [S20]).
 
-So one visit to the violating site detects with ``e = recognition · loaded_fraction · P_hypergeometric`` and one
-inspection anywhere detects with ``c_s = w_s · e``. With the deployment at ``t0`` the chance of no detection by
-``t`` is, exactly,
+So one visit to the violating site detects with ``e = recognition · loaded_fraction · P_hypergeometric`` and
+one inspection anywhere detects with ``c_s = w_s · e``. With the deployment at ``t0`` the chance of no
+detection by ``t`` is, exactly,
 
-    S(t | t0, s) = Π_y (1 - c_s · ℓ_y)^(quotas[y]),   ℓ_y = |[t0, min(t, t0 + dwell, Y)) ∩ [y, y + 1)|,
+    S(t | t0, s) = Π_y (1 - c_s · l_y)^(quotas[y]),   l_y = |[t0, min(t, t0 + dwell, Y)) ∩ [y, y + 1)|,
 
-because each of the year's inspections independently falls in the exposed interval, at site ``s``, and finds the
-item. :func:`exact_detection_within` integrates it over ``t0`` (Gauss–Legendre on the pieces where it is smooth).
+because each of the year's inspections independently falls in the exposed interval, at site ``s``, and finds
+the item. :func:`exact_detection_within` integrates it over ``t0`` (Gauss-Legendre on the pieces where it is
+smooth).
 """
 
 from __future__ import annotations
@@ -147,7 +150,8 @@ class RegimeModel:
         return table
 
     def mean_revisit_days(self) -> float:
-        """Mean days between two visits to one site under uniform weights, averaged over the years with a quota."""
+        """Mean days between two visits to one site under uniform weights, averaged over the years with a
+        quota."""
         total = sum(self.quotas)
         if total == 0:
             return math.inf
@@ -174,10 +178,10 @@ def _survival(
 def exact_detection_within(model: RegimeModel, delay_years: float = math.inf) -> float:
     """Exact probability that the covert deployment is detected within ``delay_years`` of its start.
 
-    Averages ``1 - S(t0 + delay | t0, s)`` over the deployment site ``s`` and over ``t0`` uniform in ``[0, Y)``.
-    The integrand is smooth between the breakpoints ``y``, ``y - delay`` and ``y - dwell`` (integers ``y``), where
-    a 48-point Gauss–Legendre rule is exact for the polynomial pieces of degree up to 95 (quotas up to ~45 a year)
-    and accurate to rounding beyond.
+    Averages ``1 - S(t0 + delay | t0, s)`` over the deployment site ``s`` and over ``t0`` uniform in ``[0,
+    Y)``. The integrand is smooth between the breakpoints ``y``, ``y - delay`` and ``y - dwell`` (integers
+    ``y``), where a 48-point Gauss-Legendre rule is exact for the polynomial pieces of degree up to 95 (quotas
+    up to ~45 a year) and accurate to rounding beyond.
 
     Parameters
     ----------
@@ -200,5 +204,7 @@ def exact_detection_within(model: RegimeModel, delay_years: float = math.inf) ->
     half = (highs - lows)[:, None] / 2.0
     t0 = (lows[:, None] + half * (nodes[None, :] + 1.0)).ravel()
     w = (half * weights[None, :]).ravel()
-    missed = sum(share * _survival(model, c, t0, delay_years) for c, share in model.per_inspection_detection().items())
+    missed = sum(
+        share * _survival(model, c, t0, delay_years) for c, share in model.per_inspection_detection().items()
+    )
     return float(1.0 - np.dot(w, missed) / horizon)

@@ -1,18 +1,18 @@
 """Monte Carlo of a regime over the years: when, if ever, is one covert deployment caught?
 
-Two samplers of the same model (:class:`moratorium.assurance.model.RegimeModel`), both vectorised with numpy and
-driven by a ``numpy.random.Generator`` the caller seeds:
+Two samplers of the same model (:class:`moratorium.assurance.model.RegimeModel`), both vectorised with numpy
+and driven by a ``numpy.random.Generator`` the caller seeds:
 
-* :func:`simulate_regime` draws the detection time directly by inverting the survival function, a constant amount
-  of work per trial whatever the quota: a uniform deployment time, the violator's site, and one exponential
-  variate ``E`` (detection happens when the accumulated hazard ``-log S`` reaches ``E``). This is the fast path
-  used by the CLI and the benchmark.
+* :func:`simulate_regime` draws the detection time directly by inverting the survival function, a constant
+  amount of work per trial whatever the quota: a uniform deployment time, the violator's site, and one
+  exponential variate ``E`` (detection happens when the accumulated hazard ``-log S`` reaches ``E``). This is
+  the fast path used by the CLI and the benchmark.
 * :func:`simulate_visits` plays every inspection of every trial (time, site, the item sample with
-  ``Generator.hypergeometric``, loading, recognition). It is slower, shares no arithmetic with the first, and is
-  there so that the tests can cross-check the two against each other and against the exact formulas.
+  ``Generator.hypergeometric``, loading, recognition). It is slower, shares no arithmetic with the first, and
+  is there so that the tests can cross-check the two against each other and against the exact formulas.
 
-Results are aggregated on the fly into :class:`RegimeSimulation` (counts and a one-day histogram of the delay),
-so 10⁷ trials need no more memory than one chunk.
+Results are aggregated on the fly into :class:`RegimeSimulation` (counts and a one-day histogram of the
+delay), so 10⁷ trials need no more memory than one chunk.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CrossCheck", "RegimeSimulation", "cross_check", "simulate_regime", "simulate_visits"]
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16
 _MAX_C = 1.0 - 2.0**-40
-"""A visit that always detects (c = 1) has infinite hazard; capping c keeps the inversion finite, at 1e-12 cost."""
+"""A visit that always detects (c = 1) has infinite hazard; capping c keeps the inversion finite."""
 
 Progress = Callable[[int], None]
 
@@ -65,7 +65,9 @@ class RegimeSimulation:
 
     def standard_error(self, probability: float) -> float:
         """Binomial standard error ``sqrt(p (1 - p) / T)`` of a fraction estimated from these trials."""
-        return math.sqrt(max(probability * (1.0 - probability), 0.0) / self.trials) if self.trials else math.nan
+        if not self.trials:
+            return math.nan
+        return math.sqrt(max(probability * (1.0 - probability), 0.0) / self.trials)
 
     def detected_within_days(self, days: int) -> float:
         """Fraction of trials caught less than ``days`` whole days after deployment."""
@@ -138,19 +140,21 @@ def _violator_sites(model: RegimeModel, n: int, rng: np.random.Generator) -> npt
     weights = np.asarray(model.deployment_weights)
     if np.all(weights == weights[0]):
         return rng.integers(0, model.sites, size=n)
-    return np.searchsorted(np.cumsum(weights), rng.random(n) * weights.sum(), side="right").clip(0, model.sites - 1)
+    drawn: npt.NDArray[np.intp] = np.searchsorted(np.cumsum(weights), rng.random(n) * weights.sum(), side="right")
+    return np.minimum(drawn, model.sites - 1)
 
 
 def simulate_regime(
     model: RegimeModel, trials: int, *, rng: np.random.Generator, progress: Progress | None = None
 ) -> RegimeSimulation:
-    """Simulate ``trials`` covert deployments by inverting the exact survival function (constant work per trial).
+    """Simulate ``trials`` covert deployments by inverting the exact survival function (constant work each).
 
-    With ``λ = -log(1 - c)`` per inspection, the hazard accumulated to the end of the deployment year ``y0`` is
-    ``A0 = -q_y0 log(1 - c (y0 + 1 - t0))`` and each later year adds ``q_y λ``. Given ``E ~ Exp(1)``: if ``E <= A0``
-    the detection falls in year ``y0`` at ``t0 + (1 - exp(-E / q_y0)) / c``; otherwise the year is found by binary
-    search over the cumulative quotas and the time inside it by the same inversion. The detection counts if it
-    comes before the horizon and while the item is there (``t < t0 + dwell``).
+    With ``λ = -log(1 - c)`` per inspection, the hazard accumulated to the end of the deployment year ``y0``
+    is ``A0 = -q_y0 log(1 - c (y0 + 1 - t0))`` and each later year adds ``q_y λ``. Given ``E ~ Exp(1)``: if
+    ``E <= A0`` the detection falls in year ``y0`` at ``t0 + (1 - exp(-E / q_y0)) / c``; otherwise the year
+    is found from the cumulative quotas (a table lookup: which year holds the ``k``-th inspection) and the
+    time inside it by the same inversion. The detection
+    counts if it comes before the horizon and while the item is there (``t < t0 + dwell``).
 
     Parameters
     ----------
@@ -167,46 +171,79 @@ def simulate_regime(
     require_count(trials, "trials", minimum=1, maximum=10**10)
     quotas = np.asarray(model.quotas, dtype=np.float64)
     cumulative = np.r_[0.0, np.cumsum(quotas)]
+    total = int(cumulative[-1])
+    # year_of[u] is the year of the u-th inspection of the regime: a gather instead of a binary search.
+    year_of = np.repeat(np.arange(model.years, dtype=np.intp), model.quotas) if total <= 1 << 24 else None
     c_site = np.minimum(np.asarray(model.inspection_weights) * model.visit_detection_probability, _MAX_C)
-    uniform_c = bool(np.all(c_site == c_site[0])) and len(set(model.deployment_weights)) == 1
+    uniform = bool(np.all(c_site == c_site[0]))  # c does not depend on the violator's site
     horizon = float(model.years)
     acc = _Accumulator(model)
     done = 0
     for n in _chunks(trials, _CHUNK):
         t0 = rng.random(n) * horizon
-        c = np.full(n, c_site[0]) if uniform_c else c_site[_violator_sites(model, n, rng)]
+        c: float | npt.NDArray[np.float64] = (
+            float(c_site[0]) if uniform else c_site[_violator_sites(model, n, rng)]
+        )
         energy = rng.standard_exponential(n)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            year0 = np.minimum(t0.astype(np.intp), model.years - 1)
-            q0 = quotas[year0]
-            hazard0 = -q0 * np.log1p(-c * (year0 + 1.0 - t0))
-            first = energy <= hazard0
-            t_first = t0 + -np.expm1(-energy / q0) / c
-            rate = -np.log1p(-c)
-            target = cumulative[year0 + 1] + (energy - hazard0) / rate
-            year = np.searchsorted(cumulative, target, side="left") - 1
-            inside = year < model.years
-            year = np.clip(year, 0, model.years - 1)
-            fraction = (target - cumulative[year]) / quotas[year]
-            t_later = year + -np.expm1(fraction * np.log1p(-c)) / c
-            t_detect = np.where(first, t_first, np.where(inside, t_later, np.inf))
-        caught = (t_detect < horizon) & (t_detect < t0 + model.dwell_years) & (c > 0)
-        acc.add(n, (t_detect - t0)[caught])
+        if total == 0 or (uniform and c == 0.0):
+            acc.add(n, np.empty(0))
+        else:
+            acc.add(n, _delays(t0, energy, c, quotas, cumulative, year_of, model))
         done += n
         if progress is not None:
             progress(done)
     return acc.result()
 
 
+def _delays(
+    t0: npt.NDArray[np.float64],
+    energy: npt.NDArray[np.float64],
+    c: float | npt.NDArray[np.float64],
+    quotas: npt.NDArray[np.float64],
+    cumulative: npt.NDArray[np.float64],
+    year_of: npt.NDArray[np.intp] | None,
+    model: RegimeModel,
+) -> npt.NDArray[np.float64]:
+    """Detection delays of the caught trials of one chunk (the inversion of :func:`simulate_regime`)."""
+    import numpy as np
+
+    years = model.years
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        year0 = np.minimum(t0.astype(np.intp), years - 1)
+        q0 = quotas[year0]
+        log_miss = np.log1p(-c)  # log(1 - c) = -λ
+        hazard0 = -q0 * np.log1p(-c * (year0 + 1.0 - t0))
+        first = energy <= hazard0
+        target = cumulative[year0 + 1] - (energy - hazard0) / log_miss
+        if year_of is not None:
+            unit = np.minimum(np.ceil(target), cumulative[-1] + 1.0).astype(np.intp) - 1
+            inside = unit < year_of.size
+            year = year_of[np.minimum(unit, year_of.size - 1)]
+        else:
+            year = np.searchsorted(cumulative, target, side="left") - 1
+            inside = year < years
+            year = np.minimum(year, years - 1)
+        t_later = year - np.expm1((target - cumulative[year]) / quotas[year] * log_miss) / c
+        t_first = t0 - np.expm1(-energy / q0) / c
+        t_detect = np.where(first, t_first, t_later)
+        caught = (first | inside) & (t_detect < years)
+        if math.isfinite(model.dwell_years):
+            caught &= t_detect < t0 + model.dwell_years
+        if not np.isscalar(c):
+            caught &= np.asarray(c) > 0
+        delays: npt.NDArray[np.float64] = (t_detect - t0)[caught]
+    return delays
+
+
 def simulate_visits(
     model: RegimeModel, trials: int, *, rng: np.random.Generator, progress: Progress | None = None
 ) -> RegimeSimulation:
-    """Simulate ``trials`` deployments visit by visit (the independent, slower cross-check of :func:`simulate_regime`).
+    """Simulate ``trials`` deployments visit by visit: the slow, independent check of :func:`simulate_regime`.
 
-    Every inspection gets a uniform time in its year and a site from ``site_weights``; a visit to the violating
-    site while the item is there (after ``t0``, before ``t0 + dwell``) checks ``n`` of ``M`` items with
-    ``Generator.hypergeometric(r, M - r, n)``, and detects if that finds a bad item, the item is loaded at that
-    moment and the inspectors recognise it. Memory is ``O(chunk × Σ quotas)``.
+    Every inspection gets a uniform time in its year and a site from ``site_weights``; a visit to the
+    violating site while the item is there (after ``t0``, before ``t0 + dwell``) checks ``n`` of ``M`` items
+    with ``Generator.hypergeometric(r, M - r, n)``, and detects if that finds a bad item, the item is loaded
+    at that moment and the inspectors recognise it. Memory is ``O(chunk x Σ quotas)``.
     """
     import numpy as np
 
@@ -226,10 +263,16 @@ def simulate_visits(
             done += n
             continue
         times = slot_year[None, :] + rng.random((n, k))
-        sites = np.searchsorted(weights, rng.random((n, k)) * weights[-1], side="right").clip(0, model.sites - 1)
-        exposed = (sites == target[:, None]) & (times >= t0[:, None]) & (times < (t0 + model.dwell_years)[:, None])
+        sites = np.searchsorted(weights, rng.random((n, k)) * weights[-1], side="right").clip(
+            0, model.sites - 1
+        )
+        exposed = (
+            (sites == target[:, None]) & (times >= t0[:, None]) & (times < (t0 + model.dwell_years)[:, None])
+        )
         rows, cols = np.nonzero(exposed)
-        found = rng.hypergeometric(r, m - r, n_checked, size=rows.size) > 0 if m > r else np.ones(rows.size, bool)
+        found = (
+            rng.hypergeometric(r, m - r, n_checked, size=rows.size) > 0 if m > r else np.ones(rows.size, bool)
+        )
         found &= rng.random(rows.size) < model.loaded_fraction
         found &= rng.random(rows.size) < model.recognition
         first = np.full(n, np.inf)
@@ -264,15 +307,17 @@ class CrossCheck:
 
     @property
     def agrees(self) -> bool:
-        """Whether the simulated value lies within 3σ of the exact one."""
+        """Whether the simulated value lies within 3 sigma of the exact one."""
         return abs(self.z) <= 3.0
 
 
-def cross_check(simulation: RegimeSimulation, delays_days: tuple[int, ...] = (30, 91, 365)) -> tuple[CrossCheck, ...]:
-    """Compare the simulated chance of detection within a few delays, and by the horizon, with the exact formula.
+def cross_check(
+    simulation: RegimeSimulation, delays_days: tuple[int, ...] = (30, 91, 365)
+) -> tuple[CrossCheck, ...]:
+    """Compare the simulated chance of detection within a few delays and by the horizon with the exact one.
 
-    The standard error is that of the exact probability, ``sqrt(p (1 - p) / T)``, so the 3σ test does not shrink
-    when the simulation happens to land on 0 or 1.
+    The standard error is that of the exact probability, ``sqrt(p (1 - p) / T)``, so the 3 sigma test does
+    not shrink when the simulation happens to land on 0 or 1.
     """
     model = simulation.model
     checks = []

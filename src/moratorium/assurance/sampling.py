@@ -5,8 +5,8 @@ Three answers to "how many of ``N`` must I look at to catch ``R`` bad items with
 * the **exact** minimum ``n`` with ``1 - C(N - R, n) / C(N, n) >= C`` (hypergeometric, domain.md §4 [S47]);
 * the **IAEA** attribute-sampling approximation ``n = N (1 - β^(1/R))`` with ``β = 1 - C``, which the INMM
   paper [S50] shows lands within a few items of the exact answer (exact ∈ {n_IAEA - 3 … n_IAEA});
-* the **zero-failure binomial** ``n = ln(1 - C) / ln(reliability)`` [S52], the with-replacement limit, here with
-  reliability ``1 - R/N``.
+* the **zero-failure binomial** ``n = ln(1 - C) / ln(reliability)`` [S52], the with-replacement limit, here
+  with reliability ``1 - R/N``.
 
 Standard IAEA detection goals are 1 - β = 0.9 ("high") and 0.2 ("low") [S51].
 """
@@ -54,8 +54,8 @@ def minimum_sample_size(population: int, defects: int, confidence: float | Fract
     -------
     int
         The least ``n`` with ``C(N - R, n) / C(N, n) <= 1 - confidence``. Non-detection falls as ``n`` grows
-        and is 0 at ``n = N - R + 1``, so the answer always exists; it is found by bisection on exact integers:
-        ``q · C(N - R, n) <= p · C(N, n)`` with ``β = p / q``.
+        and is 0 at ``n = N - R + 1``, so the answer always exists; it is found by bisection on exact
+        integers: ``q · C(N - R, n) <= p · C(N, n)`` with ``β = p / q``.
 
     Raises
     ------
@@ -86,7 +86,7 @@ def iaea_sample_size(population: int, defects: int, confidence: float | Fraction
     """
     big_n, r = _checked(population, defects)
     beta = float(1 - require_open_probability(confidence, "confidence"))
-    return big_n * (1.0 - beta ** (1.0 / r))
+    return float(big_n * (1.0 - math.pow(beta, 1.0 / r)))
 
 
 def zero_failure_sample_size(confidence: float | Fraction, reliability: float | Fraction) -> float:
@@ -111,8 +111,8 @@ class SampleSize:
     iaea_approximation : int
         ``ceil(N (1 - β^(1/R)))``; ``iaea_formula`` is the unrounded value.
     binomial_approximation : int
-        ``ceil(ln β / ln(1 - R/N))``, or ``population`` when every item is bad (``R = N``); ``binomial_formula`` is
-        the unrounded value (``None`` in that case).
+        ``ceil(ln β / ln(1 - R/N))``, or ``population`` when every item is bad (``R = N``);
+        ``binomial_formula`` is the unrounded value (``None`` in that case).
     achieved_detection_probability : float
         The detection probability of the exact sample (at least ``confidence``).
     """
