@@ -56,6 +56,11 @@ def parse_count(text: str, field: str, *, minimum: int = 0, maximum: int = _MAX_
     return require_count(int(stripped), field, minimum=minimum, maximum=maximum)
 
 
+def _show(value: Any) -> str:
+    """How a value reads in an error message: ``1/3`` rather than ``Fraction(1, 3)``."""
+    return str(value) if isinstance(value, Fraction) else repr(value)
+
+
 def _as_fraction(value: Any, field: str) -> Fraction:
     if isinstance(value, bool):
         raise InputError(f"must be a number, got {value!r}", field=field)
@@ -75,7 +80,7 @@ def require_open_probability(value: Any, field: str) -> Fraction:
     """Return ``value`` as an exact ``Fraction`` strictly between 0 and 1, else raise ``InputError``."""
     fraction = _as_fraction(value, field)
     if not 0 < fraction < 1:
-        raise InputError(f"must be strictly between 0 and 1, got {value!r}", field=field)
+        raise InputError(f"must be strictly between 0 and 1, got {_show(value)}", field=field)
     return fraction
 
 
@@ -83,7 +88,7 @@ def require_probability(value: Any, field: str) -> float:
     """Return ``value`` as a float in ``[0, 1]``, else raise ``InputError``."""
     fraction = _as_fraction(value, field)
     if not 0 <= fraction <= 1:
-        raise InputError(f"must be between 0 and 1, got {value!r}", field=field)
+        raise InputError(f"must be between 0 and 1, got {_show(value)}", field=field)
     return float(fraction)
 
 
@@ -92,7 +97,7 @@ def require_positive_float(value: Any, field: str, *, allow_zero: bool = False) 
     number = float(_as_fraction(value, field))
     if number < 0 or (number == 0 and not allow_zero):
         raise InputError(
-            f"must be {'at least' if allow_zero else 'greater than'} 0, got {value!r}", field=field
+            f"must be {'at least' if allow_zero else 'greater than'} 0, got {_show(value)}", field=field
         )
     return number
 
