@@ -74,7 +74,7 @@ def render_treaty(con: Console, t: Treaty) -> None:
     con.print("Sources: " + "; ".join(f"{s.id} {s.title}" for s in t.sources))
 
 
-def render_run(con: Console, result: RunResult, out: Path | None) -> None:
+def render_run(con: Console, result: RunResult, out: Path | None, note: str | None = None) -> None:
     from rich.table import Table
 
     sc = result.scenario
@@ -105,3 +105,8 @@ def render_run(con: Console, result: RunResult, out: Path | None) -> None:
             con.print(f" • {d.kind} {d.subject} (would make it {d.status_if}): {d.detail}")
     if out is not None:
         con.print(f"Log ({len(result.entries)} signed entries) and result written to {out}/")
+    if note is not None:
+        head = note.split("\n")
+        signers = [line.split(" ")[1] for line in head if line.startswith("\u2014 ")]
+        con.print(f"Checkpoint {head[0]} size {head[1]} root {head[2]} — signed by {signers[0]}, cosigned by "
+                  f"{', '.join(signers[1:]) or 'nobody'}; the log verifies (every signature, root, checkpoint).")

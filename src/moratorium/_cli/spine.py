@@ -172,14 +172,13 @@ def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="a ship
 
     loaded = load_scenario(scenario)
     result = run_scenario(loaded)
-    if out is not None:
-        write_run(result, out)
+    note = write_run(result, out) if out is not None else None
     if fmt is TextFormat.json:
         print_json(result_json(result))
         return
     from moratorium._cli._render import render_run
 
-    render_run(console(), result, out)
+    render_run(console(), result, out, note)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from moratorium.errors import InputError
+from moratorium.ledger.audit import AuditReport
 from moratorium.ledger.entry import SignedEntry
 from moratorium.ledger.keys import PartyKey, PublicKey, sign_entry, verify_entry
 from moratorium.ledger.memory import MemoryLog
@@ -23,7 +24,7 @@ from moratorium.regime.compliance import ReachAnalysis, TimelineStep, timeline
 from moratorium.regime.verdict import Verdict
 from moratorium.scenario._load import Scenario
 
-__all__ = ["RunResult", "result_json", "run_scenario", "write_run"]
+__all__ = ["RunResult", "demo_keys", "result_json", "run_scenario", "write_log", "write_run"]
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,41 @@ def result_json(result: RunResult) -> dict[str, Any]:
     }
 
 
-def write_run(result: RunResult, out_dir: Path) -> None:
-    """Write ``result.json``, ``entries.jsonl`` (the log's leaves) and ``keys.json`` into ``out_dir``."""
+def _checkpoint_time(result: RunResult) -> int:
+    """Cosignature timestamp: midnight UTC of the last entry's date (time is a parameter, never the clock)."""
+    import datetime as dt
+
+    last = result.entries[-1].entry.effective[:10]
+    parts = [int(p) for p in last.split("-")] + [1, 1]
+    day = dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
+    return int(day.timestamp())
+
+
+def write_log(result: RunResult, url: str) -> tuple[str, AuditReport]:
+    """Append the run's entries to a persistent log at ``url``, checkpoint it as the operator (the treaty's
+    first party), have every other party cosign, and audit it. Returns the cosigned note and the audit."""
+    from moratorium.ledger import open_log
+    from moratorium.ledger.audit import verify_log
+    from moratorium.ledger.checkpoint import cosign, make_checkpoint
+
+    keys = demo_keys(result.scenario)
+    operator = result.scenario.treaty.parties[0].id
+    origin = f"moratorium.example/{result.scenario.id}"
+    with open_log(url) as log:
+        for key in keys.values():
+            log.register_key(key.public)
+        log.append_many(result.entries)
+        note = make_checkpoint(log, keys[operator], origin=origin)
+        for party, key in keys.items():
+            if party != operator:
+                note = cosign(log, note, key, operator=operator, timestamp=_checkpoint_time(result))
+    report = verify_log(url, keyring=result.keyring)
+    return note, report
+
+
+def write_run(result: RunResult, out_dir: Path) -> str:
+    """Write the log (``log.sqlite``, checkpointed and cosigned), ``checkpoint.txt``, ``result.json``,
+    ``entries.jsonl`` (the log's leaves) and ``keys.json`` (public keys) into ``out_dir``; return the note."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("exists and is not a directory", file=str(out_dir))
@@ -90,7 +124,10 @@ def write_run(result: RunResult, out_dir: Path) -> None:
                 handle.write(signed.leaf_data() + b"\n")
         keys = {party: key.to_json() for party, key in result.keyring.items()}
         (staging / "keys.json").write_text(json.dumps(keys, indent=2) + "\n")
+        note, _ = write_log(result, str(staging / "log.sqlite"))
+        (staging / "checkpoint.txt").write_text(note)
         _replace_dir(staging, out_dir)
+        return note
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

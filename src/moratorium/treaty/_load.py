@@ -99,11 +99,13 @@ class _Builder:
             seen.add(ident)
         return seen
 
-    def refs(self, values: Sequence[str], known: set[str], what: str, path: tuple[str | int, ...]) -> None:
-        for j, value in enumerate(values):
+    def refs(self, values: Sequence[str] | str, known: set[str], what: str, path: tuple[str | int, ...]) -> None:
+        """Every value must be a known id; a single value (not a list) is reported at ``path`` itself."""
+        single = isinstance(values, str)
+        for j, value in enumerate([values] if isinstance(values, str) else values):
             if value not in known:
                 hint = f"; known: {', '.join(sorted(known))}" if known else ""
-                raise self.fail(f"unknown {what} {value!r}{hint}", (*path, j))
+                raise self.fail(f"unknown {what} {value!r}{hint}", path if single else (*path, j))
 
     def build(self) -> Treaty:
         from moratorium.catalog import load_catalog
@@ -135,20 +137,20 @@ class _Builder:
             self.refs(z.subjects, set(RUSSIAN_SUBJECTS), "Russian federal subject", ("zones", i, "subjects"))
         for i, o in enumerate(doc.obligations):
             path: tuple[str | int, ...] = ("obligations", i)
-            self.refs([o.party], parties, "party", (*path, "party"))
-            self.refs([o.zone], zones, "zone", (*path, "zone"))
+            self.refs(o.party, parties, "party", (*path, "party"))
+            self.refs(o.zone, zones, "zone", (*path, "zone"))
             self.refs(o.item_classes, classes, "item class", (*path, "item_classes"))
             self.refs(o.launcher_classes, lclasses, "launcher class", (*path, "launcher_classes"))
             self.refs(o.systems, set(catalog.systems), "system", (*path, "systems"))
             if o.category is not None:
-                self.refs([o.category], categories, "category", (*path, "category"))
+                self.refs(o.category, categories, "category", (*path, "category"))
             if o.reach_of is not None:
-                self.refs([o.reach_of], parties, "party", (*path, "reach_of"))
+                self.refs(o.reach_of, parties, "party", (*path, "reach_of"))
         for i, r in enumerate(doc.reciprocity):
             path = ("reciprocity", i)
             self.refs(r.suspends, obligations, "obligation", (*path, "suspends"))
-            self.refs([r.party], parties, "party", (*path, "party"))
-            self.refs([r.zone], zones, "zone", (*path, "zone"))
+            self.refs(r.party, parties, "party", (*path, "party"))
+            self.refs(r.zone, zones, "zone", (*path, "zone"))
             self.refs(r.item_classes, classes, "item class", (*path, "item_classes"))
             self.refs(r.launcher_classes, lclasses, "launcher class", (*path, "launcher_classes"))
         rights = []
