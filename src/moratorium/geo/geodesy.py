@@ -87,7 +87,7 @@ def parse_lat_lon(text: str, *, what: str = "point") -> tuple[float, float]:
 
 def _as_arrays(*values: Any) -> list[FloatArray]:
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in values))
-    return [np.ascontiguousarray(a) for a in arrays]
+    return [np.array(a, dtype=np.float64, order="C") for a in arrays]
 
 
 def inverse(
@@ -111,7 +111,9 @@ def inverse(
     g = geod or wgs84()
     la1, lo1, la2, lo2 = _as_arrays(lat1, lon1, lat2, lon2)
     az1, az2, dist = g.inv(lo1, la1, lo2, la2)
-    return np.asarray(az1, np.float64), np.asarray(az2, np.float64), np.asarray(dist, np.float64)
+    shape = la1.shape
+    return (np.asarray(az1, np.float64).reshape(shape), np.asarray(az2, np.float64).reshape(shape),
+            np.asarray(dist, np.float64).reshape(shape))
 
 
 def distance_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any, *, geod: Geod | None = None) -> FloatArray:
@@ -129,4 +131,4 @@ def forward(
     g = geod or wgs84()
     la, lo, az, dist = _as_arrays(lat, lon, azimuth_deg, distance_m)
     lon2, lat2, _ = g.fwd(lo, la, az, dist)
-    return np.asarray(lat2, np.float64), np.asarray(lon2, np.float64)
+    return np.asarray(lat2, np.float64).reshape(la.shape), np.asarray(lon2, np.float64).reshape(la.shape)

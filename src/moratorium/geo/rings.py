@@ -189,6 +189,9 @@ def range_ring(
     n_vertices = max(16, int(n_vertices))
     az = np.linspace(0.0, 360.0, n_vertices, endpoint=False)
     v_lat, v_lon = forward(lat, lon, az, range_km * 1000.0, geod=geod)
+    if np.any(np.abs(v_lon) == 180.0):  # keep vertices off the seam: the seam points are solved separately
+        az = az + 180.0 / n_vertices
+        v_lat, v_lon = forward(lat, lon, az, range_km * 1000.0, geod=geod)
     _, _, to_poles_m = inverse(lat, lon, np.array([90.0, -90.0]), lon, geod=geod)
     pole = "N" if to_poles_m[0] < range_km * 1000.0 else "S" if to_poles_m[1] < range_km * 1000.0 else None
     return RangeRing(lat, lon, range_km, az, v_lat, v_lon, pole, geod)
