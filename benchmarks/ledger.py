@@ -2,7 +2,8 @@
 
 Goals (issue 4): append to the SQLite log with per-entry verification >= 0.7 of bare verification; a full
 audit of a 1,000,000-entry log (root and every signature) >= 1.5, using both cores; proofs at most 2*log2(n)
-node reads each, with proofs per second printed. The last line is ``min_fraction_of_goal=X`` (X >= 1: every goal met).
+node reads each, with proofs per second printed. The last line is ``min_fraction_of_goal=X`` (X >= 1: all
+goals met).
 
 ``--quick`` (or ``MORATORIUM_BENCH_QUICK=1``) uses a 20,000-entry log instead, for smoke runs.
 """
@@ -125,7 +126,7 @@ def main() -> int:
             worst = max(worst, big.node_reads - before)
         proof_rate = n_proofs / (time.perf_counter() - t)
         big.close()
-        print(f"proofs: {proof_rate:,.0f} proofs/s; worst {worst} node reads vs bound 2*log2(n) = {bound:.1f}")
+        print(f"proofs: {proof_rate:,.0f} proofs/s; worst {worst} node reads, bound 2*log2(n) = {bound:.1f}")
 
     fractions = {
         "append": append_ratio / 0.7,

@@ -26,8 +26,8 @@ def test_cli_round_trip_and_tamper(tmp_path: Path) -> None:
     r = run(tmp_path, "escrow", "commit", "decl.json", "--log", "l.db", "--key", "us.key",
             "--secrets", "s.json", "--pad-to", "8", "--recorded", "2026-01-01")
     assert r.returncode == 0, r.stderr
-    r = run(tmp_path, "escrow", "reveal", "L1", "L3", "--log", "l.db", "--key", "us.key", "--secrets", "s.json",
-            "--commitment", "0", "--recorded", "2026-01-02")
+    r = run(tmp_path, "escrow", "reveal", "L1", "L3", "--log", "l.db", "--key", "us.key",
+            "--secrets", "s.json", "--commitment", "0", "--recorded", "2026-01-02")
     assert r.returncode == 0, r.stderr
     r = run(tmp_path, "escrow", "verify", "l.db", "--format", "json")
     assert r.returncode == 0 and [x["item"] for x in json.loads(r.stdout)["reveals"]] == ["L1", "L3"]
@@ -56,7 +56,8 @@ def test_check_equivocation(tmp_path: Path) -> None:
     (tmp_path / "proof.json").write_text(json.dumps(equivocation_proof(a, b, us.public)))
     r = run(tmp_path, "log", "check-equivocation", "proof.json")
     assert r.returncode == 0 and "equivocation proven" in r.stdout
-    (tmp_path / "bad.json").write_text(json.dumps({**equivocation_proof(a, b, us.public), "checkpoints": [a, a]}))
+    bad = {**equivocation_proof(a, b, us.public), "checkpoints": [a, a]}
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
     assert run(tmp_path, "log", "check-equivocation", "bad.json").returncode == 1
     (tmp_path / "junk.json").write_text("{")
     assert run(tmp_path, "log", "check-equivocation", "junk.json").returncode == 2

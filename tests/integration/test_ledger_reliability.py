@@ -50,7 +50,8 @@ def test_sigkill_never_loses_an_acknowledged_entry(tmp_path: Path) -> None:
     acknowledged: dict[int, tuple[int, int]] = {}
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     for run in range(22):
-        proc = subprocess.Popen([sys.executable, str(script), path, str(run)], stdout=subprocess.PIPE, env=env)
+        cmd = [sys.executable, str(script), path, str(run)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
         time.sleep(0.4 + rng.random() * 0.5)
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()

@@ -154,7 +154,8 @@ class Escrow:
         try:
             leaves = tuple(_unb64(x, "leaves") for x in obj["leaves"])
             openings = {
-                str(o["item"]["id"]): (o["item"], _unb64(o["salt"], "salt"), int(o["index"])) for o in obj["items"]
+                str(o["item"]["id"]): (o["item"], _unb64(o["salt"], "salt"), int(o["index"]))
+                for o in obj["items"]
             }
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"malformed escrow secrets: {exc!r}") from exc
@@ -198,8 +199,8 @@ def commit(
 def verify_escrow_entries(entries: Sequence[SignedEntry]) -> list[tuple[int, str]]:
     """Check every ``declaration-reveal`` in ``entries`` (a log, in order) against its commitment entry.
 
-    A reveal must refer to an earlier ``declaration-commitment`` by the same author. Returns ``(seq, item id)``
-    of each verified reveal; raises ``VerificationError`` naming the first bad one.
+    A reveal must refer to an earlier ``declaration-commitment`` by the same author. Returns
+    ``(seq, item id)`` of each verified reveal; raises ``VerificationError`` naming the first bad one.
     """
     verified = []
     for seq, signed in enumerate(entries):
@@ -211,7 +212,8 @@ def verify_escrow_entries(entries: Sequence[SignedEntry]) -> list[tuple[int, str
                 raise VerificationError(f"refers to entry {ref}, which is not an earlier commitment")
             committed = entries[ref].entry
             if committed.author != signed.entry.author:
-                raise VerificationError(f"reveals {committed.author}'s commitment {ref} as {signed.entry.author}")
+                who = signed.entry.author
+                raise VerificationError(f"reveals {committed.author}'s commitment {ref} as {who}")
             if committed.body.get("scheme") != SCHEME:
                 raise VerificationError(f"unknown commitment scheme {committed.body.get('scheme')!r}")
             root = _unb64(committed.body.get("root"), "root")
