@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from moratorium.errors import InputError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["LineMap", "load_yaml", "locate", "validate"]
 
 LineMap = dict[tuple[str | int, ...], int]
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 try:  # the C loader is several times faster; fall back to pure Python where libyaml is missing
     _Loader: Any = yaml.CSafeLoader
@@ -104,6 +106,8 @@ def locate(lines: LineMap, path: Sequence[str | int]) -> int | None:
 
 def validate(model: type[M], data: Any, *, file: str, lines: LineMap) -> M:
     """Validate ``data`` with ``model``; the first error becomes an ``InputError`` with file, line and field."""
+    from pydantic import ValidationError
+
     if not isinstance(data, Mapping):
         raise InputError("expected a mapping at the top level", file=file, line=1)
     try:

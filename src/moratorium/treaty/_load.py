@@ -11,6 +11,7 @@ from pathlib import Path
 
 from moratorium._yamlfile import LineMap, load_yaml, locate, validate
 from moratorium.errors import InputError, NotFoundError
+from moratorium.treaty._index import shipped_treaty_ids
 from moratorium.treaty._model import (
     InspectionRight,
     ItemClass,
@@ -28,25 +29,7 @@ from moratorium.treaty._model import (
 )
 from moratorium.treaty._schema import QuotaModel, TreatyFile
 
-__all__ = ["list_treaties", "load_treaty", "load_treaty_text", "shipped_treaty_ids"]
-
-
-def shipped_treaty_ids() -> list[str]:
-    """Ids of the treaty files shipped in the package, sorted."""
-    folder = resources.files("moratorium.treaty") / "data"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
-
-
-def list_treaties() -> list[dict[str, str]]:
-    """``{id, name, date}`` of each shipped treaty, read without full validation (keeps the CLI fast)."""
-    from moratorium._yamlfile import load_yaml as _load
-
-    out = []
-    for tid in shipped_treaty_ids():
-        ref = resources.files("moratorium.treaty") / "data" / f"{tid}.yaml"
-        data, _ = _load(f"treaty/data/{tid}.yaml", text=ref.read_text(encoding="utf-8"))
-        out.append({"id": tid, "name": str(data.get("name", "")), "date": str(data.get("date", ""))})
-    return out
+__all__ = ["load_treaty", "load_treaty_text"]
 
 
 def load_treaty(id_or_path: str | Path) -> Treaty:
