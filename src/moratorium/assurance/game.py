@@ -249,8 +249,8 @@ def _violator_payoffs(game: InspectionGame, inspections: Sequence[float]) -> lis
 
 
 def _allocation_bounds(game: InspectionGame) -> list[tuple[float, float]]:
-    # Beyond m_i / e_i inspections a class is caught with certainty; more would only waste quota.
-    return [(0.0, c.sites / c.efficiency) for c in game.classes]
+    # A site is visited at most once a period, so a class takes at most m_i inspections and p_i <= e_i.
+    return [(0.0, float(c.sites)) for c in game.classes]
 
 
 def _solution(
@@ -284,7 +284,7 @@ def solve_zero_sum(game: InspectionGame) -> GameSolution:
     """Zero-sum equilibrium: the inspector minimises the violator's best payoff ``max(0, max_i u_i(x))``.
 
     LP over ``(x_1..x_K, v)``: minimise ``v`` s.t. ``v >= 0``, ``v >= d_i - (d_i + b_i) e_i x_i / m_i``,
-    ``Σ x_i <= q``, ``0 <= x_i <= m_i / e_i``. The violator's equilibrium strategy (legal, class 1..K) is the
+    ``Σ x_i <= q``, ``0 <= x_i <= m_i``. The violator's equilibrium strategy (legal, class 1..K) is the
     vector of multipliers of the ``v >= ...`` rows, which sum to 1 (stationarity in ``v``).
     """
     import numpy as np

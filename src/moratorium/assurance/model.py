@@ -170,7 +170,8 @@ def _survival(
         if quota == 0:
             continue
         overlap = np.clip(np.minimum(end, year + 1.0) - np.maximum(t0, float(year)), 0.0, 1.0)
-        log_survival += quota * np.log1p(-np.minimum(c * overlap, 1.0))
+        with np.errstate(divide="ignore"):  # c = 1 over a whole year: survival exactly 0, log -inf
+            log_survival += quota * np.log1p(-np.minimum(c * overlap, 1.0))
     result: npt.NDArray[np.float64] = np.exp(log_survival)
     return result
 
