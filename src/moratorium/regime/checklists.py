@@ -99,8 +99,16 @@ class _ChecklistFile(BaseModel):
     units: _Units
     items: list[_Item] = Field(min_length=1)
 
+    @field_validator("sources")
+    @classmethod
+    def _source_ids(cls, value: list[str]) -> list[str]:
+        return _Item._source_ids(value)
+
     @model_validator(mode="after")
     def _distinct_ids(self) -> _ChecklistFile:
+        cited = sorted({s for item in self.items for s in item.sources} - set(self.sources))
+        if cited:
+            raise ValueError(f"items cite sources missing from the file's list: {', '.join(cited)}")
         ids = [i.id for i in self.items]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:

@@ -96,7 +96,10 @@ def test_bad_input_names_the_field(args: tuple[object, object, object], field: s
     assert "\n" not in str(caught.value)
 
 
-@given(st.one_of(st.integers(), st.floats(allow_nan=True), st.text(), st.none(), st.booleans()), st.integers(-5, 50))
+@given(
+    st.one_of(st.integers(), st.floats(allow_nan=True), st.text(), st.none(), st.booleans()),
+    st.integers(-5, 50),
+)
 def test_never_anything_but_input_error(population: object, sample: int) -> None:
     try:
         result = detection_probability(population, 1, sample)  # type: ignore[arg-type]

@@ -48,11 +48,14 @@ def test_symmetric_inspection_game_by_hand() -> None:
 
 def test_asymmetric_zero_sum_strategy_makes_inspector_indifferent() -> None:
     game = InspectionGame(
-        (SiteClass("aegis", 2, gain=2, penalty=3), SiteClass("garrison", 4, gain=1, penalty=1, efficiency=0.8)),
+        (
+            SiteClass("aegis", 2, gain=2, penalty=3),
+            SiteClass("garrison", 4, gain=1, penalty=1, efficiency=0.8),
+        ),
         quota=1,
     )
     solution = solve_zero_sum(game)
-    x_a, x_g = solution.inspections
+    x_a, _ = solution.inspections
     # Equal payoffs 2 - 2.5 x_a = 1 - 0.4 x_g with x_a + x_g = 1 give x_a = 14/29.
     assert x_a == pytest.approx(14 / 29)
     assert solution.violator_payoff == pytest.approx(2 - 2.5 * 14 / 29)
@@ -94,7 +97,9 @@ def test_unreachable_deterrence() -> None:
         lambda: InspectionGame((), quota=1),
         lambda: InspectionGame((SiteClass("a", 1), SiteClass("a", 2)), quota=1),
         lambda: InspectionGame((SiteClass("a", 1),), quota=-1),
-        lambda: solve_leadership(InspectionGame((SiteClass("a", 1),), quota=1), loss_detected=5, loss_undetected=1),
+        lambda: solve_leadership(
+            InspectionGame((SiteClass("a", 1),), quota=1), loss_detected=5, loss_undetected=1
+        ),
         lambda: solve_matrix_game([]),
     ],
 )

@@ -22,7 +22,9 @@ INF_QUOTAS = (20,) * 3 + (15,) * 5 + (10,) * 5
 
 MODELS = {
     "inf-like": RegimeModel(sites=6, quotas=INF_QUOTAS),
-    "aegis-cells": RegimeModel(sites=2, quotas=(2,) * 5, items_per_site=24, violating_items=2, items_checked=4),
+    "aegis-cells": RegimeModel(
+        sites=2, quotas=(2,) * 5, items_per_site=24, violating_items=2, items_checked=4
+    ),
     "reload-and-dwell": RegimeModel(
         sites=3, quotas=(4, 0, 6), dwell_years=90 / DAYS_PER_YEAR, loaded_fraction=0.5, recognition=0.9
     ),

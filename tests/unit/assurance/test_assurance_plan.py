@@ -52,7 +52,11 @@ class Site:
 
 
 INF_STEPS = (Step(1, 3, 20), Step(4, 8, 15), Step(9, 13, 10))
-CATALOG = {"a": Site("aegis-ashore", "ROU"), "b": Site("aegis-ashore", "POL"), "g": Site("glcm-garrison", "RUS")}
+CATALOG = {
+    "a": Site("aegis-ashore", "ROU"),
+    "b": Site("aegis-ashore", "POL"),
+    "g": Site("glcm-garrison", "RUS"),
+}
 
 
 def test_inf_quotas() -> None:
@@ -67,7 +71,9 @@ def test_site_rules() -> None:
     assert plan_from_treaty(named, years=2, catalog_sites=CATALOG).sites == ("a",)
     typed = Treaty("t", Verification((Right("v", INF_STEPS, site_types=("aegis-ashore",)),)))
     assert plan_from_treaty(typed, years=2, catalog_sites=CATALOG).sites == ("a", "b")
-    by_party = Treaty("t", Verification((Right("v", INF_STEPS, inspected=("RU",)),)), (Party("RU", ("RUS",)),))
+    by_party = Treaty(
+        "t", Verification((Right("v", INF_STEPS, inspected=("RU",)),)), (Party("RU", ("RUS",)),)
+    )
     plan = plan_from_treaty(by_party, years=2, catalog_sites=CATALOG)
     assert plan.sites == ("g",)
     assert "inspected" in plan.site_rule

@@ -60,7 +60,10 @@ def test_exact_minimum_is_minimal(case: tuple[int, int], confidence: float) -> N
     assert detection_probability(big_n, r, n) >= float(goal) - 1e-12
 
 
-@given(st.integers(10, 400).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n // 2))), st.sampled_from([0.9, 0.95, 0.2]))
+@given(
+    st.integers(10, 400).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n // 2))),
+    st.sampled_from([0.9, 0.95, 0.2]),
+)
 def test_iaea_lands_near_exact(case: tuple[int, int], confidence: float) -> None:
     """The INMM paper's property [S50]: exact ∈ {n_IAEA - 3 … n_IAEA} (we allow one more for rounding)."""
     big_n, r = case
