@@ -9,7 +9,7 @@ Coordinates are ``LAT,LON`` in decimal degrees; a negative latitude as a positio
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-class ReachFormat(str, Enum):
+class ReachFormat(StrEnum):
     """``--format`` of ``moratorium reach``."""
 
     table = "table"
@@ -31,14 +31,14 @@ class ReachFormat(str, Enum):
     csv = "csv"
 
 
-class TargetSet(str, Enum):
+class TargetSet(StrEnum):
     """``--targets``: national capitals, or capitals and every place of 15,000+ people."""
 
     capitals = "capitals"
     cities = "cities"
 
 
-class ShortFormat(str, Enum):
+class ShortFormat(StrEnum):
     """``--format`` of commands with a table and a JSON form."""
 
     table = "table"
@@ -214,7 +214,7 @@ def register(app: typer.Typer) -> None:
         """Draw sites, one range ring per claim and the targets in range, offline, to PNG or HTML."""
         from moratorium.errors import InputError
         from moratorium.geo import maps
-        from moratorium.geo.reach import RangeChoice, reach, resolve_ranges, resolve_site
+        from moratorium.geo.reach import reach, resolve_ranges, resolve_site
 
         suffix = out.suffix.lower()
         if suffix not in {".png", ".html", ".htm"}:

@@ -185,7 +185,8 @@ def render_html(
 </head><body><div id="map"></div>
 <script>{_vendor("leaflet.js")}</script>
 <script>
-const esc = s => String(s).replace(/[&<>"']/g, c => ({{'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}})[c]);
+const ENT = {{'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}};
+const esc = s => String(s).replace(/[&<>"']/g, c => ENT[c]);
 const COUNTRIES = {_countries_layer()};
 const LAYERS = {_script_json(layers)};
 const map = L.map('map', {{worldCopyJump: true, minZoom: 1}});
@@ -211,7 +212,8 @@ if (bounds.length) {{ let b = bounds[0]; for (const x of bounds) b = b.extend(x)
 else {{ map.setView([50, 30], 3); }}
 const legend = L.control({{position: 'bottomleft'}});
 legend.onAdd = () => {{ const d = L.DomUtil.create('div', 'legend');
-  d.innerHTML = LAYERS.rings.map(r => `<span style="color:${{r.colour}}">&#9632;</span> ${{esc(r.label)}}`).join('<br>') +
+  d.innerHTML = LAYERS.rings.map(
+      r => `<span style="color:${{r.colour}}">&#9632;</span> ${{esc(r.label)}}`).join('<br>') +
     '<br><small>Borders: Natural Earth (public domain). Places: GeoNames (CC BY 4.0). Leaflet (BSD-2).</small>';
   return d; }};
 legend.addTo(map);

@@ -90,8 +90,8 @@ def pairs_within(
     target_lat, target_lon
         Targets, degrees.
     distances
-        Also compute the exact distance of pairs the prefilter accepted without solving (costs one inverse
-        problem per pair found); when False those entries are NaN.
+        Also return the exact distance of every pair found (one inverse problem per pair); when False the
+        distances are NaN and only undecided pairs are solved.
     geod
         Ellipsoid; WGS84 by default.
     chunk_elements
@@ -116,28 +116,24 @@ def pairs_within(
     for start in range(0, s_lat.size, step):
         stop = min(start + step, s_lat.size)
         dots = s_n[start:stop] @ t_n.T
-        sure_i, sure_j = np.nonzero(dots >= cos_in[start:stop, None])
-        maybe = (dots >= cos_out[start:stop, None]) & (dots < cos_in[start:stop, None])
+        inside = dots >= cos_in[start:stop, None]
+        maybe_i, maybe_j = np.nonzero((dots >= cos_out[start:stop, None]) & ~inside)
         del dots
-        maybe_i, maybe_j = np.nonzero(maybe)
-        del maybe
-        sure_i += start
-        maybe_i += start
         n_exact += int(maybe_i.size)
-        _, _, d_m = inverse(s_lat[maybe_i], s_lon[maybe_i], t_lat[maybe_j], t_lon[maybe_j], geod=g)
-        keep = d_m <= ranges[maybe_i] * 1000.0
-        if distances and sure_i.size:
-            sure_d = inverse(s_lat[sure_i], s_lon[sure_i], t_lat[sure_j], t_lon[sure_j], geod=g)[2] / 1000.0
+        _, _, d_m = inverse(s_lat[maybe_i + start], s_lon[maybe_i + start], t_lat[maybe_j], t_lon[maybe_j], geod=g)
+        inside[maybe_i, maybe_j] = d_m <= ranges[maybe_i + start] * 1000.0
+        pair_i, pair_j = np.nonzero(inside)  # row-major: sorted by site, then target
+        del inside
+        pair_i += start
+        if distances:
+            d_km = inverse(s_lat[pair_i], s_lon[pair_i], t_lat[pair_j], t_lon[pair_j], geod=g)[2] / 1000.0
         else:
-            sure_d = np.full(sure_i.size, np.nan)
-        site_parts += [sure_i, maybe_i[keep]]
-        target_parts += [sure_j, maybe_j[keep]]
-        dist_parts += [sure_d, d_m[keep] / 1000.0]
+            d_km = np.full(pair_i.size, np.nan)
+        site_parts.append(pair_i)
+        target_parts.append(pair_j)
+        dist_parts.append(d_km)
     if not site_parts:
         empty_i = np.zeros(0, np.int64)
         return PairSet(empty_i, empty_i.copy(), np.zeros(0), 0)
-    si = np.concatenate(site_parts).astype(np.int64)
-    ti = np.concatenate(target_parts).astype(np.int64)
-    dk = np.concatenate(dist_parts)
-    order = np.lexsort((ti, si))
-    return PairSet(si[order], ti[order], dk[order], n_exact)
+    return PairSet(np.concatenate(site_parts).astype(np.int64), np.concatenate(target_parts).astype(np.int64),
+                   np.concatenate(dist_parts), n_exact)

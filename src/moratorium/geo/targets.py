@@ -46,12 +46,12 @@ class TargetTable:
     targets: tuple[Target, ...]
     lat: FloatArray
     lon: FloatArray
-    population: np.ndarray  # type: ignore[type-arg]
+    population: np.ndarray
 
     def __len__(self) -> int:
         return len(self.targets)
 
-    def subset(self, keep: np.ndarray) -> TargetTable:  # type: ignore[type-arg]
+    def subset(self, keep: np.ndarray) -> TargetTable:
         idx = np.nonzero(keep)[0]
         return TargetTable(tuple(self.targets[i] for i in idx), self.lat[idx], self.lon[idx],
                            self.population[idx])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -20,7 +21,7 @@ def test_ballistic_limits() -> None:
 
 def test_ballistic_is_increasing_and_plausible() -> None:
     times = [ballistic_time_s(d) for d in range(100, 20000, 100)]
-    assert all(b > a for a, b in zip(times, times[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(times))
     assert 10.5 < flight_time_min(2000.0, system_type="ballistic") < 12.5
     assert 20.0 < flight_time_min(5500.0, system_type="ballistic") < 24.0
 

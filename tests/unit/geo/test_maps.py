@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 from moratorium.geo import maps
-from moratorium.geo.reach import reach, resolve_ranges, resolve_site
+from moratorium.geo.reach import ReachHit, SitePoint, reach, resolve_ranges, resolve_site
 
 
-def _layers():  # type: ignore[no-untyped-def]
+def _layers() -> tuple[list[SitePoint], list[maps.MapRing], list[ReachHit]]:
     site = resolve_site("kamyshlov")
     results = [reach(site, c) for c in resolve_ranges(system="9m729", claims=("ru-mod", "us"))]
     return maps.layers_from_results(results)

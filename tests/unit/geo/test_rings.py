@@ -3,13 +3,15 @@ around the poles."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 import shapely
 from geographiclib.geodesic import Geodesic
 
 from moratorium.geo.geodesy import distance_km
-from moratorium.geo.rings import range_ring
+from moratorium.geo.rings import RangeRing, range_ring
 
 CASES = [
     (56.85, 62.71, 2500.0, None),  # Kamyshlov, ordinary
@@ -22,7 +24,7 @@ CASES = [
 ]
 
 
-def _ring_points(ring):  # type: ignore[no-untyped-def]
+def _ring_points(ring: RangeRing) -> Iterator[tuple[float, float]]:
     """All polygon vertices except the two cap corners at latitude +/-90 added to close polar rings."""
     for part in ring.parts:
         for lon, lat in part:
