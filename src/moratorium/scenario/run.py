@@ -41,8 +41,23 @@ def demo_keys(scenario: Scenario) -> dict[str, PartyKey]:
     return {p.id: PartyKey.derive(p.id, scenario.seed) for p in scenario.treaty.parties}
 
 
-def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | None = None) -> RunResult:
-    """Sign and log every action of ``scenario`` and compute the verdict timeline."""
+def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | None | bool = True) -> RunResult:
+    """Sign and log every action of ``scenario`` and compute the verdict timeline.
+
+    ``reach``: the reach analysis for reach-defined obligations; True (the default) uses
+    ``moratorium.geo.territory.TerritoryDistance`` (exact WGS84 geodesics to Natural Earth borders) when the
+    treaty has such an obligation; None leaves those verdicts at ``needs-analysis``.
+    """
+    if reach is True:
+        needs = any(ob.kind == "reach-ban" for ob in scenario.treaty.obligations)
+        if needs:
+            from moratorium.geo.territory import TerritoryDistance
+
+            reach = TerritoryDistance()
+        else:
+            reach = None
+    elif reach is False:
+        reach = None
     keys = demo_keys(scenario)
     keyring = {party: key.public for party, key in keys.items()}
     log = MemoryLog(verifier=lambda signed: verify_entry(signed, keyring))
