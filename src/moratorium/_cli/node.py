@@ -1,4 +1,4 @@
-"""CLI commands of the ``node`` domain (registered by ``moratorium.cli``)."""
+"""CLI commands of the ``node`` domain (registered by ``moratorium.cli``): ``moratorium serve``."""
 
 from __future__ import annotations
 
@@ -9,3 +9,31 @@ __all__ = ["register"]
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root app. Import nothing heavy at module level."""
+
+    @app.command()
+    def serve(
+        party: str = typer.Option(..., "--party", help="This node's party id (must match the key file)."),
+        key: str = typer.Option(..., "--key", help="The party's private key file (JSON, see `moratorium keygen`)."),
+        db: str = typer.Option(..., "--db", help="The party's log: a SQLite path or a postgresql+psycopg:// URL."),
+        peer: list[str] = typer.Option([], "--peer", help="A peer node's base URL (repeatable)."),  # noqa: B008
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+        treaty: str = typer.Option("ru-2020-offer", "--treaty", help="The treaty id the node operates under."),
+        sync_interval: float = typer.Option(10.0, "--sync-interval", min=0.0,
+                                            help="Seconds between background syncs with the peers (0: off)."),
+    ) -> None:
+        """Run this party's node: its log over HTTP, witnessing the peers, and the web UI at /ui/."""
+        import uvicorn
+
+        from moratorium.api import build_app
+        from moratorium.errors import InputError
+
+        fastapi_app, node = build_app(treaty_id=treaty, key_file=key, db_url=db, peers=tuple(peer),
+                                      sync_interval_s=sync_interval)
+        if node.party != party:
+            node.close()
+            raise InputError(f"the key file is {node.party}'s key, not {party}'s", file=key, field="party")
+        try:
+            uvicorn.run(fastapi_app, host=host, port=port, log_level="warning")
+        finally:
+            node.close()

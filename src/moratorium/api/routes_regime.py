@@ -1,0 +1,210 @@
+"""Read-only regime routes: treaty, catalogue, merged entries, verdicts with evidence, declarations and escrow,
+the inspection planner, reach queries and the map layers (countries, zones, deployments, range rings).
+
+Everything here is a view of the treaty file plus the logs (``Node.view``); nothing is computed that a reader
+could not recompute from the same logs. All of it is public: the treaty makes declarations, deployments and
+verdicts visible to both parties, and the node answers readers without a key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Response
+
+from moratorium.api.node import Node
+from moratorium.api.view import MERGE_ORDER
+from moratorium.errors import InputError, VerificationError
+
+__all__ = ["add_regime_routes"]
+
+_INSPECTION_KINDS = ("inspection-request", "nonce-commitment", "nonce-reveal", "inspection-report")
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(dataclasses.asdict(value), default=str))
+
+
+@lru_cache(maxsize=1)
+def _countries() -> bytes:
+    # geo.maps has the simplified Natural Earth layer the offline HTML maps use; it is private there (see the
+    # report on issue 6: geo should export it).
+    from moratorium.geo.maps import _countries_layer
+
+    return _countries_layer().encode()
+
+
+@lru_cache(maxsize=8)
+def _zones(treaty_id: str, node: Node) -> dict[str, Any]:
+    import shapely
+    from shapely.geometry import mapping
+
+    from moratorium.geo.zones import zone_polygon
+
+    feats = []
+    for zone in node.treaty.zones:
+        if zone.everywhere:
+            continue
+        parts = [f"{zone.russia}-russia"] if zone.russia else []
+        try:
+            geom = zone_polygon(countries=zone.countries, subjects=zone.subjects, parts=parts,
+                                european_russia=node.treaty.european_russia)
+        except InputError:
+            continue
+        simple = shapely.set_precision(shapely.simplify(geom, 0.05, preserve_topology=True), 0.001)
+        feats.append({"type": "Feature", "properties": {"id": zone.id, "name": zone.name},
+                      "geometry": mapping(simple)})
+    return {"type": "FeatureCollection", "treaty": treaty_id, "features": feats}
+
+
+def add_regime_routes(app: FastAPI, node: Node) -> None:
+    """Register the regime views of ``node`` on ``app``."""
+
+    @app.get("/v1/treaty", tags=["regime"])
+    def treaty() -> dict[str, Any]:
+        """The treaty this node operates under (parties, zones, obligations, verification rights...)."""
+        out: dict[str, Any] = _plain(node.treaty)
+        return out
+
+    @app.get("/v1/catalog", tags=["regime"])
+    def catalog() -> dict[str, Any]:
+        """The reference catalogue: systems, launchers and sites, every figure a sourced claim."""
+        from moratorium.catalog import load_catalog
+
+        out: dict[str, Any] = _plain(node.catalog or load_catalog())
+        return out
+
+    @app.get("/v1/state/entries", tags=["regime"])
+    def merged_entries() -> dict[str, Any]:
+        """Every party's entries in the merged order both nodes replay (rejected ones marked)."""
+        view = node.view()
+        return {"order": MERGE_ORDER, "sizes": dict(view.sizes), "entries": [e.to_json() for e in view.entries]}
+
+    @app.get("/v1/state/verdicts", tags=["regime"])
+    def verdicts() -> dict[str, Any]:
+        """Compliance verdict per (party, obligation) with evidence as ``{party, seq}`` entry references."""
+        view = node.view()
+        return {"order": MERGE_ORDER, "sizes": dict(view.sizes), "now": view.state.now,
+                "verdicts": [view.verdict_json(v) for v in view.verdicts]}
+
+    @app.get("/v1/state/holdings", tags=["regime"])
+    def holdings() -> dict[str, Any]:
+        """Deployments and other holdings the log establishes or alleges, with their place and evidence."""
+        view = node.view()
+        out = []
+        for h in view.state.holdings:
+            out.append({"party": h.party, "evidence": view.ref(h.seq).to_json(), "effective": h.effective,
+                        "site": h.place.site, "name": h.place.name, "country": h.place.country,
+                        "lat": h.place.lat, "lon": h.place.lon, "system": h.system, "launcher": h.launcher,
+                        "count": h.count, "established": h.established, "source_kind": h.source_kind,
+                        "observer": h.observer, "confidence": h.confidence})
+        return {"holdings": out}
+
+    @app.get("/v1/declarations", tags=["regime"])
+    def declarations() -> dict[str, Any]:
+        """Declared counts and holdings, and escrowed declarations with their verified reveals."""
+        from moratorium.ledger import escrow
+
+        view = node.view()
+        decl = [{"evidence": view.ref(seq).to_json(), "party": party, "effective": eff, "counts": counts}
+                for seq, party, eff, counts in view.state.declarations]
+        escrows: dict[str, Any] = {}
+        for party in [node.party, *node.mirrors]:
+            entries = node.log(party).entries()
+            commits = [{"seq": i, "root": e.entry.body.get("root"), "size": e.entry.body.get("size")}
+                       for i, e in enumerate(entries) if e.entry.kind == escrow.COMMIT_KIND]
+            try:
+                reveals: Any = [{"seq": s, "item": item} for s, item in escrow.verify_escrow_entries(entries)]
+            except VerificationError as exc:
+                reveals = {"error": str(exc)}
+            escrows[party] = {"commitments": commits, "reveals": reveals}
+        return {"declarations": decl, "escrow": escrows}
+
+    @app.get("/v1/inspections", tags=["inspections"])
+    def inspections() -> dict[str, Any]:
+        """The inspection planner: each right's quota this treaty year and what is used, and the inspection
+        entries (requests, nonce commitments and reveals for the joint draw, reports) in merged order."""
+        view = node.view()
+        now_year = int(view.state.now[:4]) if view.state.now else None
+        rights = []
+        used: dict[str, int] = {}
+        for e in view.entries:
+            if e.signed.entry.kind == "inspection-request" and e.error is None and now_year is not None \
+                    and e.signed.entry.effective[:4] == str(now_year):
+                kind = str(e.signed.entry.body.get("type", ""))
+                used[kind] = used.get(kind, 0) + 1
+        for right in node.treaty.verification.inspections:
+            adopted = [view.state.adopted.get(p) for p in right.inspected]
+            start = min((int(view.state.records[a].effective[:4]) for a in adopted if a is not None), default=None)
+            quota = None
+            if start is not None and now_year is not None:
+                year = now_year - start + 1
+                for step in right.quota:
+                    if step.first_year <= year and (step.last_year is None or year <= step.last_year):
+                        quota = step.per_year
+            rights.append({**_plain(right), "treaty_year_start": start, "quota_this_year": quota,
+                           "used_this_year": used.get(right.type, 0),
+                           "left_this_year": None if quota is None else max(0, quota - used.get(right.type, 0))})
+        entries = [{**e.to_json(), "body": dict(e.signed.entry.body)} for e in view.entries
+                   if e.signed.entry.kind in _INSPECTION_KINDS]
+        return {"now": view.state.now, "rights": rights, "entries": entries,
+                "draw": {"protocol": "moratorium.regime.selection (commit-reveal)",
+                         "status": "the request/commitment body formats await moratorium.regime.inspections"}}
+
+    @app.get("/v1/reach", tags=["reach"])
+    def reach(site: Annotated[str, Query(min_length=1, max_length=100)],
+              system: Annotated[str | None, Query(max_length=100)] = None,
+              claim: Annotated[str | None, Query(max_length=100)] = None,
+              range_km: Annotated[float | None, Query(gt=0, le=20100)] = None,
+              targets: Annotated[str, Query(pattern="^(capitals|cities)$")] = "capitals",
+              min_population: Annotated[int, Query(ge=0, le=10**10)] = 0) -> dict[str, Any]:
+        """Targets within range of a site (catalogue id or ``LAT,LON``) under a named range claim or a range."""
+        from moratorium import geo
+
+        try:
+            point = geo.resolve_site(site, catalog=node.catalog)
+            [choice] = geo.resolve_ranges(system=system, claims=(claim,) if claim else (), range_km=range_km,
+                                          catalog=node.catalog)[:1]
+            result = geo.reach(point, choice, targets=targets, min_population=min_population)
+            ring = result.ring(180).geojson_geometry()
+        except ValueError as exc:
+            raise InputError(str(exc), field="site") from exc
+        return {"site": dataclasses.asdict(point), "range": dataclasses.asdict(choice), "label": choice.label,
+                "population": result.population, "hits": result.as_records(), "ring": ring}
+
+    @app.get("/v1/geo/countries", tags=["map"])
+    def countries() -> Response:
+        """Natural Earth countries (public domain), simplified to about 5 km, as GeoJSON."""
+        return Response(_countries(), media_type="application/geo+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/v1/geo/zones", tags=["map"])
+    def zones() -> dict[str, Any]:
+        """The treaty's zones as GeoJSON polygons."""
+        return _zones(node.treaty.id, node)
+
+    @app.get("/v1/geo/rings", tags=["map"])
+    def rings() -> dict[str, Any]:
+        """A range ring per (holding with a known system, range claim): whose figure draws which circle."""
+        from moratorium import geo
+        from moratorium.catalog import load_catalog
+
+        cat = node.catalog or load_catalog()
+        view = node.view()
+        seen: set[tuple[float, float, str]] = set()
+        feats = []
+        for h in view.state.holdings:
+            if h.system is None or h.system not in cat.systems or (h.place.lat, h.place.lon, h.system) in seen:
+                continue
+            seen.add((h.place.lat, h.place.lon, h.system))
+            for choice in geo.resolve_ranges(system=h.system, all_claims=True, catalog=cat):
+                ring = geo.range_ring(h.place.lat, h.place.lon, choice.range_km, n_vertices=120)
+                feats.append({"type": "Feature", "geometry": ring.geojson_geometry(),
+                              "properties": {"party": h.party, "site": h.place.name, "system": h.system,
+                                             "claim": choice.claim, "claimant": choice.claimant,
+                                             "range_km": choice.range_km, "label": choice.label,
+                                             "evidence": view.ref(h.seq).to_json()}})
+        return {"type": "FeatureCollection", "features": feats}
