@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CrossCheck", "RegimeSimulation", "cross_check", "simulate_regime", "simulate_visits"]
 
-_CHUNK = 1 << 16
+_CHUNK = 1 << 14
 _MAX_C = 1.0 - 2.0**-40
 """A visit that always detects (c = 1) has infinite hazard; capping c keeps the inversion finite."""
 
@@ -172,39 +172,98 @@ def simulate_regime(
     quotas = np.asarray(model.quotas, dtype=np.float64)
     cumulative = np.r_[0.0, np.cumsum(quotas)]
     total = int(cumulative[-1])
-    # year_of[u] is the year of the u-th inspection of the regime: a gather instead of a binary search.
-    year_of = np.repeat(np.arange(model.years, dtype=np.intp), model.quotas) if total <= 1 << 24 else None
     c_site = np.minimum(np.asarray(model.inspection_weights) * model.visit_detection_probability, _MAX_C)
     uniform = bool(np.all(c_site == c_site[0]))  # c does not depend on the violator's site
+    tables = _Tables(model, float(c_site[0])) if uniform and total <= 1 << 24 and c_site[0] > 0 else None
     horizon = float(model.years)
     acc = _Accumulator(model)
     done = 0
     for n in _chunks(trials, _CHUNK):
         t0 = rng.random(n) * horizon
-        c: float | npt.NDArray[np.float64] = (
-            float(c_site[0]) if uniform else c_site[_violator_sites(model, n, rng)]
-        )
-        energy = rng.standard_exponential(n)
-        if total == 0 or (uniform and c == 0.0):
-            acc.add(n, np.empty(0))
+        if uniform:
+            energy = rng.standard_exponential(n)
+            if tables is not None:
+                acc.add(n, tables.delays(t0, energy))
+            else:
+                acc.add(n, np.empty(0))  # no inspection, or none can detect
         else:
-            acc.add(n, _delays(t0, energy, c, quotas, cumulative, year_of, model))
+            c = c_site[_violator_sites(model, n, rng)]
+            energy = rng.standard_exponential(n)
+            acc.add(n, _delays(t0, energy, c, quotas, cumulative, model) if total else np.empty(0))
         done += n
         if progress is not None:
             progress(done)
     return acc.result()
 
 
+class _Tables:
+    """Per-year and per-inspection lookup tables for one value of ``c`` (the fast path of :func:`simulate_regime`).
+
+    Indexed by the deployment year ``y0`` (with one padding year) and by ``k = ceil(target)``, the inspection
+    count at which the accumulated hazard reaches ``E``; ``k = 0`` and ``k > Σ quotas`` map to a sentinel whose
+    year is infinite, so trials never caught need no separate mask.
+    """
+
+    def __init__(self, model: RegimeModel, c: float) -> None:
+        import numpy as np
+
+        quotas = np.asarray(model.quotas, dtype=np.float64)
+        cumulative = np.r_[0.0, np.cumsum(quotas)]
+        total = int(cumulative[-1])
+        self.years = float(model.years)
+        self.dwell = model.dwell_years
+        self.c = c
+        self.inv_c = 1.0 / c
+        log_miss = math.log1p(-c)  # -λ
+        self.inv_rate = -1.0 / log_miss
+        padded = np.r_[quotas, 1.0]
+        self.quota = padded
+        self.neg_inv_quota = -1.0 / np.where(padded > 0, padded, 1.0)
+        self.year_end = np.arange(1.0, model.years + 2.0)
+        self.cumulative_next = np.r_[cumulative[1:], cumulative[-1]]
+        year_of = np.repeat(np.arange(model.years), model.quotas)  # year of the u-th inspection, u = k - 1
+        self.unit_year = np.r_[np.inf, year_of.astype(np.float64), np.inf]
+        self.unit_cumulative = np.r_[0.0, cumulative[year_of], 0.0]
+        self.unit_scale = np.r_[0.0, log_miss / quotas[year_of], 0.0]
+        self.last = float(total + 1)
+
+    def delays(self, t0: npt.NDArray[np.float64], energy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        import numpy as np
+
+        year0 = t0.astype(np.intp)
+        q0 = self.quota[year0]
+        # remaining = E - A0, with A0 = -q0 log(1 - c (y0 + 1 - t0)) the hazard left in the deployment year
+        remaining = q0 * np.log1p((t0 - self.year_end[year0]) * self.c)
+        remaining += energy
+        first = remaining <= 0.0
+        target = remaining * self.inv_rate
+        target += self.cumulative_next[year0]
+        k = np.minimum(np.ceil(target), self.last).astype(np.intp)
+        k[first] = 0  # k may be negative when the detection is in the deployment year; keep indices in range
+        later = np.expm1((target - self.unit_cumulative[k]) * self.unit_scale[k])
+        later *= -self.inv_c
+        later += self.unit_year[k]
+        soon = np.expm1(energy * self.neg_inv_quota[year0])
+        soon *= -self.inv_c
+        soon += t0
+        detect = np.where(first, soon, later)
+        delay = detect - t0
+        caught = detect < self.years
+        if math.isfinite(self.dwell):
+            caught &= delay < self.dwell
+        result: npt.NDArray[np.float64] = delay[caught]
+        return result
+
+
 def _delays(
     t0: npt.NDArray[np.float64],
     energy: npt.NDArray[np.float64],
-    c: float | npt.NDArray[np.float64],
+    c: npt.NDArray[np.float64],
     quotas: npt.NDArray[np.float64],
     cumulative: npt.NDArray[np.float64],
-    year_of: npt.NDArray[np.intp] | None,
     model: RegimeModel,
 ) -> npt.NDArray[np.float64]:
-    """Detection delays of the caught trials of one chunk (the inversion of :func:`simulate_regime`)."""
+    """Detection delays of the caught trials of one chunk when ``c`` differs by site (general path)."""
     import numpy as np
 
     years = model.years
@@ -215,22 +274,15 @@ def _delays(
         hazard0 = -q0 * np.log1p(-c * (year0 + 1.0 - t0))
         first = energy <= hazard0
         target = cumulative[year0 + 1] - (energy - hazard0) / log_miss
-        if year_of is not None:
-            unit = np.minimum(np.ceil(target), cumulative[-1] + 1.0).astype(np.intp) - 1
-            inside = unit < year_of.size
-            year = year_of[np.minimum(unit, year_of.size - 1)]
-        else:
-            year = np.searchsorted(cumulative, target, side="left") - 1
-            inside = year < years
-            year = np.minimum(year, years - 1)
+        year = np.searchsorted(cumulative, target, side="left") - 1
+        inside = year < years
+        year = np.minimum(year, years - 1)
         t_later = year - np.expm1((target - cumulative[year]) / quotas[year] * log_miss) / c
         t_first = t0 - np.expm1(-energy / q0) / c
         t_detect = np.where(first, t_first, t_later)
-        caught = (first | inside) & (t_detect < years)
+        caught = (first | inside) & (t_detect < years) & (c > 0)
         if math.isfinite(model.dwell_years):
             caught &= t_detect < t0 + model.dwell_years
-        if not np.isscalar(c):
-            caught &= np.asarray(c) > 0
         delays: npt.NDArray[np.float64] = (t_detect - t0)[caught]
     return delays
 
