@@ -135,6 +135,11 @@ def _ban(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, hold
                                               f"{h.party} at {h.place.name}; source: {h.source}; "
                                               f"confidence: {h.confidence}; not established by {h.party}'s "
                                               f"own entries or an inspection"))
+    for seq, host, place in st.denied:
+        if host == ob.party and in_zone(place, zone, treaty):
+            doubtful.append(seq)
+            deps.append(Dependency(kind="access-denied", subject=f"entry {seq}", status_if="violation",
+                                   detail=f"{host} denied access at {place.name}: what is there is unknown"))
     if established:
         return "violation", established, _dedupe(deps), "an established holding falls under the obligation"
     if needs_reach:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from moratorium.errors import InputError, NotFoundError
+from moratorium.regime.inspections import KINDS as INSPECTION_KINDS
 
 __all__ = ["KINDS", "ItemModel", "SiteRef", "authorize", "parse_body"]
 
@@ -96,7 +97,7 @@ class Opaque(_Body):
 
 Declaration.model_rebuild()
 
-KINDS: dict[str, type[_Body]] = {
+KINDS: dict[str, type[BaseModel]] = {
     "treaty-adoption": TreatyRef,
     "treaty-withdrawal": TreatyRef,
     "declaration": Declaration,
@@ -104,12 +105,9 @@ KINDS: dict[str, type[_Body]] = {
     "withdrawal": Withdrawal,
     "notification": Notification,
     "observation": Observation,
-    "inspection-request": Opaque,
-    "nonce-commitment": Opaque,
-    "nonce-reveal": Opaque,
-    "inspection-report": Opaque,
     "declaration-commitment": Opaque,
     "declaration-reveal": Opaque,
+    **INSPECTION_KINDS,
 }
 
 

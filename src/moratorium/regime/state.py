@@ -7,6 +7,7 @@ No wall clock: "now" is the latest ``effective`` date in the prefix.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -14,6 +15,8 @@ from moratorium.catalog import Catalog, load_catalog
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import SignedEntry
 from moratorium.regime import kinds
+from moratorium.regime.inspections import KINDS as INSPECTION_KINDS
+from moratorium.regime.inspections import InspectionRecord, apply_inspection_entry
 from moratorium.treaty import Treaty
 from moratorium.treaty.zones import Place
 
@@ -64,6 +67,9 @@ class RegimeState:
     records: list[Record] = field(default_factory=list)
     conforming: dict[str, int] = field(default_factory=dict)
     """site id -> seq of the latest conforming inspection finding there (supersedes earlier allegations)."""
+    inspections: dict[str, InspectionRecord] = field(default_factory=dict)
+    denied: list[tuple[int, str, Place]] = field(default_factory=list)
+    """(seq, host, place) of every access-denied finding."""
     extra: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
     """Per-kind lists for the inspection and escrow packages to read (kind -> [(seq, parsed body)])."""
 
@@ -76,6 +82,8 @@ class Replayer:
         self.catalog = catalog or load_catalog()
         self.state = RegimeState(treaty=treaty)
         self._parties = {p.id for p in treaty.parties}
+        self.leaves: list[bytes] = []
+        """Leaf data of the entries applied so far (inspections bind the log's RFC 9162 root into draws)."""
 
     def place(self, ref: kinds.SiteRef, *, seq: int) -> Place:
         if isinstance(ref, str):
@@ -102,7 +110,7 @@ class Replayer:
         st = self.state
         if seq != st.size:
             raise InputError(f"entries must be replayed in order: expected seq {st.size}, got {seq}", seq=seq)
-        if st.now and entry.effective < st.now:
+        if st.now and _earlier(entry.effective, st.now):
             raise InputError(f"date out of order: {entry.effective} is before the previous entry's {st.now}",
                              seq=seq, field="effective")
         body = kinds.parse_body(entry.kind, entry.body, seq=seq)
@@ -161,12 +169,15 @@ class Replayer:
                                                established=True, source_kind="declaration",
                                                operator=holding.operator))
             summary = body.statement or "declaration"
+        elif entry.kind in INSPECTION_KINDS:
+            summary = apply_inspection_entry(self, seq, author, eff, body)
         else:
             st.extra.setdefault(entry.kind, []).append((seq, body))
         title = getattr(body, "title", None)
         st.records.append(Record(seq=seq, effective=eff, party=author, kind=entry.kind, summary=title or summary))
-        st.now = max(st.now, eff)
+        st.now = eff if not st.now or _earlier(st.now, eff) or len(eff) > len(st.now) else st.now
         st.size = seq + 1
+        self.leaves.append(signed.leaf_data())
         return st
 
     def snapshot(self) -> RegimeState:
@@ -174,7 +185,14 @@ class Replayer:
         st = self.state
         return replace(st, adopted=dict(st.adopted), withdrawn=dict(st.withdrawn), holdings=list(st.holdings),
                        declarations=list(st.declarations), records=list(st.records),
-                       conforming=dict(st.conforming), extra={k: list(v) for k, v in st.extra.items()})
+                       conforming=dict(st.conforming), denied=list(st.denied),
+                       inspections=copy.deepcopy(st.inspections), extra={k: list(v) for k, v in st.extra.items()})
+
+
+def _earlier(a: str, b: str) -> bool:
+    """``a`` is strictly before ``b``, compared at the coarser precision ("2024-04" is not before "2024-04-11")."""
+    n = min(len(a), len(b))
+    return a[:n] < b[:n]
 
 
 def _same_place(a: Place, b: Place) -> bool:

@@ -115,14 +115,17 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def _dry_run(scenario: Scenario, lines: dict[tuple[str | int, ...], int]) -> None:
-    """Replay unsigned entries to surface body, authorship and reference errors with their file line."""
-    from moratorium.ledger.entry import SignedEntry
+    """Replay the entries, signed with the demo keys (so inspection draws bind the same log root as the real
+    run), to surface body, authorship and reference errors with their file line."""
+    from moratorium.ledger.keys import PartyKey, sign_entry
     from moratorium.regime.state import Replayer
 
+    keys = {p.id: PartyKey.derive(p.id, scenario.seed) for p in scenario.treaty.parties}
     replayer = Replayer(scenario.treaty)
     for seq, step in enumerate(scenario.steps):
         try:
-            replayer.apply(seq, SignedEntry(entry=step.entry, signature=b"\0" * 64))
+            key = keys.get(step.entry.author) or PartyKey.derive(step.entry.author, scenario.seed)
+            replayer.apply(seq, sign_entry(step.entry, key))
         except InputError as exc:
             field = f"timeline[{seq}].{exc.field}" if exc.field else f"timeline[{seq}]"
             path: list[str | int] = ["timeline", seq]
