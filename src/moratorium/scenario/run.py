@@ -41,7 +41,7 @@ def demo_keys(scenario: Scenario) -> dict[str, PartyKey]:
     return {p.id: PartyKey.derive(p.id, scenario.seed) for p in scenario.treaty.parties}
 
 
-def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | None | bool = True) -> RunResult:
+def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | bool | None = True) -> RunResult:
     """Sign and log every action of ``scenario`` and compute the verdict timeline.
 
     ``reach``: the reach analysis for reach-defined obligations; True (the default) uses
