@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from moratorium.api._problems import BodyLimit, ForbiddenError, install_handlers
 from moratorium.api.auth import NonceCache, SignedRequest, verify_request
 from moratorium.api.node import Node
-from moratorium.api.sync import sync_peer
+from moratorium.api.sync import pin_peer_keys, sync_peer
 from moratorium.errors import InputError, VerificationError
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote
 from moratorium.ledger.entry import SignedEntry
@@ -219,6 +219,10 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
     @app.post("/v1/cosignatures", tags=["witness"])
     def post_cosignature(item: NoteIn) -> dict[str, Any]:
         """A peer hands back our checkpoint with its C2SP cosignature (self-authenticating: no HTTP signature)."""
+        names = {sig.name for sig in SignedNote.parse(item.note).signatures}
+        if not names <= set(node.keyring()):
+            with httpx.Client(timeout=10.0) as client:
+                pin_peer_keys(node, client=client)
         cosigners = node.receive_cosignature(item.note)
         return {"stored": True, "cosigners": cosigners}
 

@@ -31,7 +31,7 @@ from moratorium.ledger.checkpoint import ForkProvenError, cosign, open_checkpoin
 from moratorium.ledger.entry import SignedEntry
 from moratorium.ledger.keys import PublicKey
 
-__all__ = ["PAGE_SIZE", "sync_peer"]
+__all__ = ["PAGE_SIZE", "pin_peer_keys", "sync_peer"]
 
 PAGE_SIZE = 500
 
@@ -75,6 +75,21 @@ def _fetch(client: httpx.Client, base: str, party: str, start: int, stop: int) -
                 raise VerificationError(f"peer entry {pos + i} is authored by {signed.entry.author}, not {party}")
             out.append(signed)
     return out[: stop - start]
+
+
+def pin_peer_keys(node: Node, *, client: httpx.Client) -> None:
+    """Learn (first contact) the keys of configured peers whose keys are not pinned yet; errors are recorded."""
+    known = node.keyring()
+    for peer in node.peers:
+        if peer.party is not None and peer.party in known:
+            continue
+        try:
+            key = _peer_key(_get(client, f"{peer.url}/v1/node"))
+            if key.party in node.mirrors:
+                node.pin_peer_key(key)
+                peer.party = key.party
+        except (Error, ConnectionError) as exc:
+            peer.error = f"{type(exc).__name__}: {exc}"
 
 
 def sync_peer(node: Node, peer: PeerStatus, *, client: httpx.Client, now: int) -> PeerStatus:
