@@ -1,0 +1,135 @@
+"""The node's web UI in headless Chromium (Playwright): offline pages, vector map, verdicts, in-browser proofs.
+
+Screenshots go to ``artifacts/screenshots/`` (git-ignored) as test artefacts.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from moratorium.api.app import create_app
+from moratorium.api.node import Node
+from moratorium.ledger.keys import sign_entry
+from moratorium.scenario import load_scenario
+from moratorium.scenario.run import demo_keys
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    scenario = load_scenario("history-2019-2026")
+    keys = demo_keys(scenario)
+    node = Node(treaty=scenario.treaty, key=keys["RU"], db_url=str(tmp_path_factory.mktemp("ui") / "ru.sqlite"))
+    node.pin_peer_key(keys["NATO"].public)
+    for step in scenario.steps:
+        signed = sign_entry(step.entry, keys[step.entry.author])
+        if step.entry.author == "RU":
+            node.append(signed)
+        else:
+            node.mirrors["NATO"].append(signed)
+    node.checkpoint()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(node), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    node.close()
+
+
+@pytest.fixture(scope="module")
+def page(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        yield pg
+        context.close()
+        browser.close()
+
+
+def _open(page: object, url: str) -> list[str]:
+    """Open ``url``, refusing any request that leaves this node; return the console errors."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url.split("/ui/")[0])
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.unroute("**/*")
+    assert outside == [], f"the page tried to load from outside the node: {outside}"
+    return errors
+
+
+def test_map_renders_vector_countries_and_deployments(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/map.html") == []
+    assert int(page.get_attribute("body", "data-countries") or 0) > 150
+    assert page.locator("path.leaflet-interactive").count() > 150
+    assert page.locator("path.holding").count() >= 5
+    assert page.locator("img.leaflet-tile").count() == 0
+    page.screenshot(path=str(SHOTS / "map.png"))
+
+
+def test_dashboard_shows_verdicts_with_evidence(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/index.html") == []
+    rows = page.locator("tr.verdict")
+    assert rows.count() == 4
+    assert page.locator("tr.verdict .status-not-in-force").count() == 4
+    assert page.locator("tr.verdict a[href*='log.html?party=RU']").count() >= 1
+    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+
+
+def test_inclusion_proof_verifies_in_the_browser(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/log.html?party=RU&seq=2") == []
+    assert page.locator("#entry-2 .verified").count() == 1
+    page.click("#entry-0 button")
+    page.wait_for_selector("#entry-0 .verified")
+    assert "RU" in page.inner_text("#checkpoints .signers")
+    # The same code must reject a proof against a wrong root.
+    bad = page.evaluate("""async () => {
+        const p = await api('/v1/logs/RU/proofs/inclusion?index=1');
+        return (await verifyInclusion(p.leaf, 1, p.size, p.proof, '00'.repeat(32))).ok;
+    }""")
+    assert bad is False
+    page.screenshot(path=str(SHOTS / "log.png"), full_page=True)
+
+
+def test_inspection_planner_shows_quota(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/inspections.html") == []
+    assert page.locator("#rights tbody tr").count() == 2
+    page.screenshot(path=str(SHOTS / "inspections.png"), full_page=True)
