@@ -3,7 +3,7 @@
 The ledger store holds one log per database (fixed table names), so a mirror needs a database of its own:
 
 - SQLite (a path or ``sqlite:///path``): a sibling file ``<stem>.mirror-<party><suffix>``;
-- PostgreSQL: the same database, in a schema ``mirror_<party>`` chosen with libpq's ``options=-csearch_path``
+- PostgreSQL: the same database, in a schema ``[<own schema>_]mirror_<party>`` chosen with libpq's ``options=-csearch_path``
   (created here if missing; the one place this package touches SQL directly, see the report on issue 6).
 """
 
@@ -36,9 +36,11 @@ def mirror_url(own_url: str, party: str) -> str:
             raise InputError("a node needs a file or server database, not an in-memory one", field="db")
         return prefix + ":///" + mirror_url(rest, party)
     if own_url.startswith("postgresql"):
-        schema = f"mirror_{_safe(party)}"
-        _ensure_schema(own_url, schema)
         parts = urlsplit(own_url)
+        options = dict(parse_qsl(parts.query)).get("options", "")
+        own_schema = re.search(r"-csearch_path=([A-Za-z0-9_]+)", options)
+        schema = f"{own_schema[1] + '_' if own_schema else ''}mirror_{_safe(party)}"
+        _ensure_schema(own_url, schema)
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "options"]
         query.append(("options", f"-csearch_path={schema}"))
         return urlunsplit(parts._replace(query=urlencode(query)))
