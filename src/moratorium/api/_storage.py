@@ -3,8 +3,9 @@
 The ledger store holds one log per database (fixed table names), so a mirror needs a database of its own:
 
 - SQLite (a path or ``sqlite:///path``): a sibling file ``<stem>.mirror-<party><suffix>``;
-- PostgreSQL: the same database, in a schema ``[<own schema>_]mirror_<party>`` chosen with libpq's ``options=-csearch_path``
-  (created here if missing; the one place this package touches SQL directly, see the report on issue 6).
+- PostgreSQL: the same database, in a schema ``[<own schema>_]mirror_<party>`` chosen with libpq's
+  ``options=-csearch_path`` (created here if missing: the one place this package touches SQL directly;
+  the store could offer it, see the report on issue 6).
 """
 
 from __future__ import annotations
