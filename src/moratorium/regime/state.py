@@ -158,16 +158,19 @@ class Replayer:
                                            source=body.source, confidence=body.confidence))
             summary = f"observation of {body.party} at {place.name} ({body.source})"
         elif isinstance(body, kinds.Declaration):
-            if body.counts:
-                st.declarations.append((seq, author, eff, dict(body.counts)))
+            # validate every holding before changing any state: a refused entry leaves the state untouched
+            places = []
             for holding in body.holdings:
                 self._items(holding.items, seq=seq)
-                place = self.place(holding.site, seq=seq)
+                places.append(self.place(holding.site, seq=seq))
+            for holding, place in zip(body.holdings, places, strict=True):
                 for item in holding.items:
                     st.holdings.append(Holding(seq=seq, effective=eff, party=author, place=place,
                                                system=item.system, launcher=item.launcher, count=item.count,
                                                established=True, source_kind="declaration",
                                                operator=holding.operator))
+            if body.counts:
+                st.declarations.append((seq, author, eff, dict(body.counts)))
             summary = body.statement or "declaration"
         elif entry.kind in INSPECTION_KINDS:
             summary = apply_inspection_entry(self, seq, author, eff, body)
