@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: install
-	$(BIN)/moratorium run history-2019-2026 --out demo-out
+	$(BIN)/moratorium run history-2019-2026 --out demo-out/history
+	$(BIN)/moratorium run inspections-2021 --out demo-out/inspections
 
 test: install
 	$(BIN)/python -m pytest

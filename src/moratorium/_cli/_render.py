@@ -103,6 +103,12 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
         con.print("[bold]Where a verdict turns on a contested claim[/bold]")
         for d in contested.values():
             con.print(f" • {d.kind} {d.subject} (would make it {d.status_if}): {d.detail}")
+    for c in sc.covert:
+        visits = "; ".join(f"{i} drew {', '.join(d) or 'nothing'}" for i, d in c.visits) or "no inspection"
+        verdict = f"[bold red]CAUGHT[/] by {c.caught_by}" if c.caught_by else "[bold]NOT caught[/]"
+        con.print(f"Covert: {c.party} hid {c.system} in {', '.join(c.units)} at {c.site} from {c.start} until "
+                  f"{c.until}. Visits in that window: {visits}. {verdict}. The regime's odds of catching it: "
+                  f"{c.detection_probability:.1%} (exact hypergeometric over those visits).")
     if out is not None:
         con.print(f"Log ({len(result.entries)} signed entries) and result written to {out}/")
     if note is not None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from moratorium._yamlfile import load_yaml, locate, validate
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import Entry
+from moratorium.scenario._inspections import CovertAction, CovertOutcome, PlannedInspection, inspection_entries, outcome
 from moratorium.treaty import Treaty, load_treaty
 
 __all__ = ["Scenario", "ScenarioStep", "load_scenario", "shipped_scenario_ids"]
@@ -46,6 +47,8 @@ class _ScenarioFile(BaseModel):
     treaty: str
     seed: str = Field(min_length=1)
     timeline: list[_Step] = Field(min_length=1)
+    inspections: list[PlannedInspection] = []
+    covert: list[CovertAction] = []
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Scenario:
     seed: str
     steps: tuple[ScenarioStep, ...]
     path: str
+    covert: tuple[CovertOutcome, ...] = ()
 
 
 def shipped_scenario_ids() -> list[str]:
@@ -109,27 +113,66 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         except InputError as exc:
             raise InputError(exc.message, file=label, line=line, field=f"timeline[{i}].{exc.field}") from None
         steps.append(ScenarioStep(entry=entry, line=line))
-    scenario = Scenario(id=doc.id, name=doc.name, treaty=treaty, seed=doc.seed, steps=tuple(steps), path=label)
-    _dry_run(scenario, lines)
-    return scenario
+    return _play(doc, treaty, steps, label, lines)
 
 
-def _dry_run(scenario: Scenario, lines: dict[tuple[str | int, ...], int]) -> None:
-    """Replay the entries, signed with the demo keys (so inspection draws bind the same log root as the real
-    run), to surface body, authorship and reference errors with their file line."""
+def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[ScenarioStep], label: str,
+          lines: dict[tuple[str | int, ...], int]) -> Scenario:
+    """Replay the timeline, signed with the demo keys (so inspection draws bind the same log root as the real run),
+    expanding planned inspections into their entries as their dates come; every error names its file line."""
     from moratorium.ledger.keys import PartyKey, sign_entry
+    from moratorium.regime import selection
+    from moratorium.regime.checklists import load_checklist
     from moratorium.regime.state import Replayer
 
-    keys = {p.id: PartyKey.derive(p.id, scenario.seed) for p in scenario.treaty.parties}
-    replayer = Replayer(scenario.treaty)
-    for seq, step in enumerate(scenario.steps):
+    keys: dict[str, PartyKey] = {}
+    replayer = Replayer(treaty)
+    steps: list[ScenarioStep] = []
+    draws: dict[str, tuple[str, ...]] = {}
+    unit_counts: dict[str, int] = {}
+
+    def apply(entry: Entry, line: int | None, where: str) -> int:
+        seq = len(steps)
+        key = keys.setdefault(entry.author, PartyKey.derive(entry.author, doc.seed))
         try:
-            key = keys.get(step.entry.author) or PartyKey.derive(step.entry.author, scenario.seed)
-            replayer.apply(seq, sign_entry(step.entry, key))
+            replayer.apply(seq, sign_entry(entry, key))
         except InputError as exc:
-            field = f"timeline[{seq}].{exc.field}" if exc.field else f"timeline[{seq}]"
-            path: list[str | int] = ["timeline", seq]
-            if exc.field:
+            path: list[str | int] = [where.split("[")[0], int(where.split("[")[1].rstrip("]"))]
+            if exc.field and where.startswith("timeline"):
                 for part in exc.field.replace("]", "").replace("[", ".").split("."):
                     path.append(int(part) if part.isdigit() else part)
-            raise type(exc)(exc.message, file=scenario.path, line=locate(lines, path), field=field) from None
+            field = f"{where}.{exc.field}" if exc.field else where
+            raise type(exc)(exc.message, file=label, line=locate(lines, path), field=field) from None
+        steps.append(ScenarioStep(entry=entry, line=line))
+        return seq
+
+    events: list[tuple[str, int, int]] = [(st.entry.effective, 0, i) for i, st in enumerate(timeline)]
+    events += [(plan.date, 1, i) for i, plan in enumerate(doc.inspections)]
+    for _, source, i in sorted(events):
+        if source == 0:
+            apply(timeline[i].entry, timeline[i].line, f"timeline[{i}]")
+            continue
+        plan, where = doc.inspections[i], f"inspections[{i}]"
+        line = locate(lines, ("inspections", i))
+        for stage in ("request", "commit", "reveal"):
+            for entry in inspection_entries(plan, seed=doc.seed, stage=stage):
+                apply(entry, line, where)
+        record = replayer.state.inspections[plan.id]
+        drawn: tuple[str, ...] = ()
+        if record.units:
+            seed_bytes = selection.seed(nonces={p: n for p, n in record.reveals.items()},
+                                        checkpoint_root=record.root_at_request,
+                                        checkpoint_size=record.size_at_request, context=plan.id)
+            drawn = tuple(record.units[k] for k in selection.draw_indices(seed_bytes, record.sample,
+                                                                           len(record.units)))
+        draws[plan.id], unit_counts[plan.id] = drawn, len(record.units)
+        site_type = replayer.catalog.site(plan.site).type
+        unit_check = next((it.id for it in load_checklist(site_type).items if it.per == "unit"), "unit")
+        report = inspection_entries(plan, seed=doc.seed, stage="report", drawn=drawn, covert=list(doc.covert),
+                                    unit_check=unit_check)[0]
+        report_seq = apply(report, line, where)
+        apply(Entry(author=plan.inspected, kind="inspection-countersign", effective=report.effective,
+                    recorded=report.recorded, body={"inspection": plan.id, "report": report_seq}), line, where)
+    covert = tuple(outcome(action, list(doc.inspections), draws, unit_counts) for action in doc.covert)
+    return Scenario(id=doc.id, name=doc.name, treaty=treaty, seed=doc.seed, steps=tuple(steps), path=label,
+                    covert=covert)

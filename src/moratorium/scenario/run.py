@@ -85,6 +85,7 @@ def result_json(result: RunResult) -> dict[str, Any]:
         "entries": len(result.entries),
         "timeline": timeline_json,
         "verdicts": [v.to_json() for v in result.verdicts],
+        "covert": [c.to_json() for c in result.scenario.covert],
     }
 
 
