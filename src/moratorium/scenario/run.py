@@ -123,7 +123,8 @@ def write_log(result: RunResult, url: str) -> tuple[str, AuditReport]:
 
 def write_run(result: RunResult, out_dir: Path) -> str:
     """Write the log (``log.sqlite``, checkpointed and cosigned), ``checkpoint.txt``, ``result.json``,
-    ``entries.jsonl`` (the log's leaves) and ``keys.json`` (public keys) into ``out_dir``; return the note."""
+    ``entries.jsonl`` (the log's leaves), ``keys.json`` (public keys) and the report with its maps
+    (``report.html``, ``map.png``, ``map.html``) into ``out_dir``; return the note."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("exists and is not a directory", file=str(out_dir))
@@ -131,6 +132,9 @@ def write_run(result: RunResult, out_dir: Path) -> str:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result is an ordinary directory
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", file=str(out_dir)) from exc
     try:
@@ -142,6 +146,9 @@ def write_run(result: RunResult, out_dir: Path) -> str:
         (staging / "keys.json").write_text(json.dumps(keys, indent=2) + "\n")
         note, _ = write_log(result, str(staging / "log.sqlite"))
         (staging / "checkpoint.txt").write_text(note)
+        from moratorium.scenario.report import write_report
+
+        write_report(result, staging)
         _replace_dir(staging, out_dir)
         return note
     except BaseException:
