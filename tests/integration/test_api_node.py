@@ -161,3 +161,53 @@ def test_reads_need_no_key_and_errors_are_problems(ru: tuple[TestClient, Node]) 
     assert client.get("/v1/reach", params={"site": "nowhere-at-all"}).status_code in (404, 422)
     assert client.get("/v1/inspections").json()["rights"]
     assert client.get("/ui/index.html").status_code == 200
+
+
+def test_inspection_planner_shows_quota_and_the_joint_draw(ru: tuple[TestClient, Node],
+                                                           keys: dict[str, PartyKey]) -> None:
+    """NATO's side arrives through its mirror (as sync would deliver it); the view re-derives the draw."""
+    from moratorium.regime import selection
+
+    client, node = ru
+    nato = node.mirrors["NATO"]
+    nato.register_key(keys["NATO"].public)
+
+    def nonce(party: str) -> bytes:
+        return bytes([len(party)]) * 32
+
+    def ru_entry(kind: str, when: str, body: dict[str, object]) -> None:
+        r = _post(client, keys["RU"], sign_entry(Entry(author="RU", kind=kind, effective=when, recorded=when,
+                                                        body=body), keys["RU"]).to_json())
+        assert r.status_code == 201, r.text  # type: ignore[attr-defined]
+
+    def nato_entry(kind: str, when: str, body: dict[str, object]) -> None:
+        nato.append(sign_entry(Entry(author="NATO", kind=kind, effective=when, recorded=when, body=body),
+                               keys["NATO"]))
+        node.forget_view()
+
+    ru_entry("treaty-adoption", "2021-01-01", {"treaty": "ru-2020-offer"})
+    nato_entry("treaty-adoption", "2021-01-01", {"treaty": "ru-2020-offer"})
+    ru_entry("declaration", "2021-01-02", {"holdings": [{"site": "chernyakhovsk",
+                                                          "items": [{"system": "9m728", "count": 6}]}]})
+    nato_entry("inspection-request", "2021-02-01T08:00:00Z", {"id": "k1", "type": "kaliningrad-visit",
+                                                              "inspected": "RU", "site": "chernyakhovsk",
+                                                              "sample": 2})
+    for party, add in (("NATO", nato_entry), ("RU", ru_entry)):
+        add("nonce-commitment", "2021-02-01T08:30:00Z", {"inspection": "k1", "commitment": selection.commit(
+            party=party, nonce=nonce(party), context="k1").hex()})
+    planner = client.get("/v1/inspections").json()
+    [nato_right] = [r for r in planner["rights"] if r["inspector"] == "NATO"]
+    assert (nato_right["quota_this_year"], nato_right["used_this_year"], nato_right["left_this_year"]) == (2, 1, 1)
+    [record] = planner["inspections"]
+    assert record["committed"] == ["NATO", "RU"] and record["drawn"] is None and record["units"] == 6
+    for party, add in (("NATO", nato_entry), ("RU", ru_entry)):
+        add("nonce-reveal", "2021-02-01T09:00:00Z", {"inspection": "k1", "nonce": nonce(party).hex()})
+    nato_entry("inspection-report", "2021-02-01T21:00:00Z", {
+        "inspection": "k1", "arrived": "2021-02-01T10:00:00Z", "departed": "2021-02-01T20:00:00Z",
+        "findings": [{"item": "canister-count", "category": "conforming"}]})
+    [record] = client.get("/v1/inspections").json()["inspections"]
+    seed = selection.seed(nonces={p: nonce(p) for p in ("NATO", "RU")},
+                          checkpoint_root=bytes.fromhex(record["draw_root"]),
+                          checkpoint_size=record["draw_size"], context="k1")
+    assert record["drawn"] == [f"canister-{i + 1}" for i in selection.draw_indices(seed, 2, 6)]
+    assert record["report"]["party"] == "NATO"

@@ -21,7 +21,8 @@ from moratorium.errors import InputError, VerificationError
 
 __all__ = ["add_regime_routes"]
 
-_INSPECTION_KINDS = ("inspection-request", "nonce-commitment", "nonce-reveal", "inspection-report")
+_INSPECTION_KINDS = ("inspection-request", "nonce-commitment", "nonce-reveal", "inspection-report",
+                     "inspection-countersign")
 
 
 def _plain(value: Any) -> Any:
@@ -125,34 +126,47 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
 
     @app.get("/v1/inspections", tags=["inspections"])
     def inspections() -> dict[str, Any]:
-        """The inspection planner: each right's quota this treaty year and what is used, and the inspection
-        entries (requests, nonce commitments and reveals for the joint draw, reports) in merged order."""
+        """The inspection planner: each right's quota in the current treaty year (as ``regime.inspections``
+        counts it: from the later adoption of the two parties), what is used and left, and every inspection with
+        its joint draw — the units drawn from both revealed nonces and the RFC 9162 root of the merged log prefix
+        at the request — its report, the host's countersignature and any dissent or default."""
+        from moratorium.regime.inspections import treaty_year
+
         view = node.view()
-        now_year = int(view.state.now[:4]) if view.state.now else None
+        st = view.state
         rights = []
-        used: dict[str, int] = {}
-        for e in view.entries:
-            if e.signed.entry.kind == "inspection-request" and e.error is None and now_year is not None \
-                    and e.signed.entry.effective[:4] == str(now_year):
-                kind = str(e.signed.entry.body.get("type", ""))
-                used[kind] = used.get(kind, 0) + 1
         for right in node.treaty.verification.inspections:
-            adopted = [view.state.adopted.get(p) for p in right.inspected]
-            start = min((int(view.state.records[a].effective[:4]) for a in adopted if a is not None), default=None)
-            quota = None
-            if start is not None and now_year is not None:
-                year = now_year - start + 1
-                for step in right.quota:
-                    if step.first_year <= year and (step.last_year is None or year <= step.last_year):
-                        quota = step.per_year
-            rights.append({**_plain(right), "treaty_year_start": start, "quota_this_year": quota,
-                           "used_this_year": used.get(right.type, 0),
-                           "left_this_year": None if quota is None else max(0, quota - used.get(right.type, 0))})
+            for inspector in right.inspecting:
+                adopted = [st.adopted.get(p) for p in (inspector, *right.inspected)]
+                if None in adopted or not st.now:
+                    rights.append({**_plain(right), "inspector": inspector, "treaty_year": None,
+                                   "quota_this_year": None, "used_this_year": 0, "left_this_year": None})
+                    continue
+                start = max(st.records[a].effective for a in adopted if a is not None)
+                year = treaty_year(start, st.now)
+                used = sum(1 for r in st.inspections.values() if r.type == right.type and r.inspector == inspector
+                           and treaty_year(start, r.requested) == year)
+                quota = right.quota_for_year(year)
+                rights.append({**_plain(right), "inspector": inspector, "treaty_year": year,
+                               "quota_this_year": quota, "used_this_year": used,
+                               "left_this_year": None if quota is None else max(0, quota - used)})
+        records = [{
+            "id": r.id, "type": r.type, "inspector": r.inspector, "inspected": r.inspected, "site": r.site,
+            "requested": r.requested, "request": view.ref(r.request_seq).to_json(),
+            "units": len(r.units), "sample": r.sample,
+            "draw_root": r.root_at_request.hex(), "draw_size": r.size_at_request,
+            "committed": sorted(r.commitments), "revealed": sorted(r.reveals),
+            "drawn": list(r.drawn) if r.drawn is not None else None, "defaulted": list(r.defaulted),
+            "report": view.ref(r.report_seq).to_json() if r.report_seq is not None else None,
+            "countersigned": view.ref(r.countersigned).to_json() if r.countersigned is not None else None,
+            "dissent": r.dissent,
+        } for r in st.inspections.values()]
         entries = [{**e.to_json(), "body": dict(e.signed.entry.body)} for e in view.entries
                    if e.signed.entry.kind in _INSPECTION_KINDS]
-        return {"now": view.state.now, "rights": rights, "entries": entries,
-                "draw": {"protocol": "moratorium.regime.selection (commit-reveal)",
-                         "status": "the request/commitment body formats await moratorium.regime.inspections"}}
+        return {"now": st.now, "rights": rights, "inspections": records, "entries": entries,
+                "draw": {"protocol": "moratorium.regime.selection (commit-reveal, SHA-256 counter-mode draw)",
+                         "seed_binds": "both revealed nonces, the inspection id and the RFC 9162 root and size of "
+                                       "the merged log prefix at the request"}}
 
     @app.get("/v1/reach", tags=["reach"])
     def reach(site: Annotated[str, Query(min_length=1, max_length=100)],
