@@ -31,11 +31,10 @@ def _plain(value: Any) -> Any:
 
 @lru_cache(maxsize=1)
 def _countries() -> bytes:
-    # geo.maps has the simplified Natural Earth layer the offline HTML maps use; it is private there (see the
-    # report on issue 6: geo should export it).
-    from moratorium.geo.maps import _countries_layer
+    # the same simplified Natural Earth layer the offline HTML maps embed
+    from moratorium.geo.maps import countries_geojson
 
-    return _countries_layer().encode()
+    return countries_geojson().encode()
 
 
 @lru_cache(maxsize=8)

@@ -115,6 +115,12 @@ def build_view(treaty: Treaty, logs: Mapping[str, Sequence[SignedEntry]], *,
         rejected[failed[0]] = failed[1]
     positions = {ref: i for i, ref in enumerate(refs)}
     entries = tuple(ViewEntry(ref, signed, positions.get(ref), rejected.get(ref)) for ref, signed in items)
-    verdicts = evaluate(treaty, replayer.state, catalog=replayer.catalog)
+    reach = None
+    if any(ob.kind == "reach-ban" for ob in treaty.obligations):
+        # reach-defined obligations (ru-2021-draft) are decided by exact geodesics to the other party's borders
+        from moratorium.geo.territory import TerritoryDistance
+
+        reach = TerritoryDistance()
+    verdicts = evaluate(treaty, replayer.state, catalog=replayer.catalog, reach=reach)
     return RegimeView(sizes={p: len(es) for p, es in logs.items()}, entries=entries, state=replayer.state,
                       verdicts=tuple(verdicts), refs=tuple(refs))

@@ -21,7 +21,13 @@ from typing import Any
 from moratorium.geo.reach import ReachHit, ReachResult, SitePoint
 from moratorium.geo.rings import RangeRing
 
-__all__ = ["MapRing", "layers_from_results", "render_html", "render_png"]
+__all__ = [
+    "MapRing",
+    "countries_geojson",
+    "layers_from_results",
+    "render_html",
+    "render_png",
+]
 
 _COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
@@ -131,7 +137,8 @@ def render_png(
 
 
 @lru_cache(maxsize=1)
-def _countries_layer() -> str:
+@lru_cache(maxsize=1)
+def countries_geojson() -> str:
     """Natural Earth countries simplified to about 5 km for the web page, as compact GeoJSON text."""
     import shapely
     from shapely.geometry import mapping
@@ -187,7 +194,7 @@ def render_html(
 <script>
 const ENT = {{'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}};
 const esc = s => String(s).replace(/[&<>"']/g, c => ENT[c]);
-const COUNTRIES = {_countries_layer()};
+const COUNTRIES = {countries_geojson()};
 const LAYERS = {_script_json(layers)};
 const map = L.map('map', {{worldCopyJump: true, minZoom: 1}});
 L.geoJSON(COUNTRIES, {{style: {{color: '#8a8a8a', weight: 0.6, fillColor: '#f4f1e8', fillOpacity: 1}},
