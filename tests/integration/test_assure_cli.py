@@ -236,3 +236,16 @@ def test_console_script_exit_code() -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip() == "error: defects: cannot exceed the population (5), got 6"
+
+
+def test_regime_accepts_a_shipped_scenario_name(capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ("--years", "1", "--trials", "2000", "--seed", "3", "--format", "json")
+    code, out, err = run(capsys, monkeypatch, "assure", "regime", "inspections-2021",
+                         "--inspection", "kaliningrad-visit", *args)
+    assert code == 0, err
+    by_scenario = json.loads(out)
+    code, out, _ = run(capsys, monkeypatch, "assure", "regime", "ru-2020-offer", "--inspection", "kaliningrad-visit",
+                       *args)
+    assert code == 0
+    assert json.loads(out) == by_scenario  # the scenario stands for its treaty; same seed, same figures

@@ -135,6 +135,12 @@ def regime(
         dwell = (
             require_positive_float(_parse_float(dwell_days, "--dwell-days"), "--dwell-days") / DAYS_PER_YEAR
         )
+    from moratorium.scenario import shipped_scenario_ids
+
+    if treaty in shipped_scenario_ids():  # a shipped scenario's name stands for the treaty it runs under
+        from moratorium.scenario import load_scenario
+
+        treaty = load_scenario(treaty).treaty.id
     plan = load_plan(treaty, years=n_years, inspection=inspection, site_count=site_count)
     model = RegimeModel(
         sites=len(plan.sites),
