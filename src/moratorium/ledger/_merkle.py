@@ -1,13 +1,126 @@
-"""Merkle methods shared by every log: roots and proofs at any past size, read from perfect-subtree nodes."""
+"""Merkle methods shared by every log (roots and proofs at any past size, read from perfect-subtree nodes), and
+fast paths for the canonical leaf bytes of a signed entry.
+
+Why the fast paths: a leaf is RFC 8785 canonical JSON. The ``rfc8785`` library is pure Python and costs about
+as much per entry as an Ed25519 verification, and the audit's reference check (``SignedEntry.from_leaf_data``)
+canonicalises a second time. For the common case -- ASCII text, integers below 2**53, no floats -- RFC 8785
+output is exactly what the C-accelerated ``json`` module writes with sorted keys, compact separators and
+``ensure_ascii=False`` (both escape the same characters, ``"`` ``\\`` and U+0000..U+001F, with the same
+lowercase ``\\u00xx`` forms and leave U+007F alone; ASCII keys sort the same by code point as by UTF-16 unit).
+Anything outside that case takes the reference path, which is also the only path that *rejects*: the fast
+paths only ever accept, so their error messages and edge cases are the reference ones.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
 from moratorium.errors import InputError
 from moratorium.ledger import rfc6962
+from moratorium.ledger.entry import _TIME, SignedEntry
 
-__all__ = ["MerkleMethods", "entry_message"]
+__all__ = ["MerkleMethods", "canonical_leaf", "entry_message", "leaf_author_signature"]
 
 _SIG_KEY = b',"signature":"'
+_ENTRY_FIELDS = frozenset(("author", "kind", "effective", "recorded", "body"))
+_LEAF_FIELDS = frozenset(("entry", "signature"))
+
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+# A float as ``json`` writes it (``repr``: digits then ``.`` or ``e``) always follows ``:`` ``,`` or ``[`` in
+# compact JSON, so text without this pattern holds no float; a match (possibly inside a string) only means "take
+# the reference path".
+_FLOAT = re.compile(r"[:,\[]-?\d+[.eE]")
+# An integer of 2**53 or more (outside RFC 8785's exact range) has at least 16 digits. Mapping every digit to
+# "0" and searching for sixteen of them is several times faster than a regular expression.
+_DIGITS_TO_ZERO = bytes(b"0"[0] if chr(c).isdigit() and c < 128 else c for c in range(256))
+_SIXTEEN_DIGITS = b"0" * 16
+
+
+class _FloatFoundError(Exception):
+    """Raised while parsing to leave the fast path: floats follow RFC 8785's own number rules."""
+
+
+def _refuse_float(_text: str) -> float:
+    raise _FloatFoundError
+
+
+# ``parse_float`` is only called for float tokens (``parse_constant`` for NaN and Infinity, which RFC 8785
+# refuses), so they cost nothing on integer-only entries.
+_decode = json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_float).decode
+
+
+def _long_digit_run(data: bytes) -> bool:
+    return _SIXTEEN_DIGITS in data.translate(_DIGITS_TO_ZERO)
+
+
+def canonical_leaf(signed: SignedEntry) -> bytes:
+    """``signed.leaf_data()`` (RFC 8785 bytes of the signed entry), computed with the C ``json`` encoder when that
+    provably gives the same bytes (see the module docstring); ``InputError`` as ``leaf_data`` raises it."""
+    try:
+        text = _encode(signed.to_json())
+    except (TypeError, ValueError):
+        return signed.leaf_data()
+    if text.isascii() and _FLOAT.search(text) is None:
+        data = text.encode("ascii")
+        if not _long_digit_run(data):
+            return data
+    return signed.leaf_data()
+
+
+def _fast_fields(obj: object) -> tuple[str, bytes] | None:
+    """``(author, signature)`` if ``obj`` is certainly accepted by ``SignedEntry.from_json``, else None.
+
+    Hand-rolled mirror of ``SignedEntry.from_json``/``Entry.__post_init__`` on plain parsed JSON (dicts and
+    lists only), because building the dataclasses costs about 5 us an entry; ``None`` sends the leaf to the
+    reference parser, so a rule missing here can only cost speed, never accept a bad entry -- a rule added to
+    ``entry.py`` must be added here too (``test_fast_leaf_paths_agree_with_reference`` compares them).
+    """
+    if type(obj) is not dict or obj.keys() != _LEAF_FIELDS:
+        return None
+    entry, sig = obj["entry"], obj["signature"]
+    if type(entry) is not dict or entry.keys() != _ENTRY_FIELDS or type(sig) is not str:
+        return None
+    author, kind, effective, recorded = entry["author"], entry["kind"], entry["effective"], entry["recorded"]
+    if not (type(author) is str and author and type(kind) is str and kind):
+        return None
+    if not (type(effective) is str and _TIME.match(effective) and type(recorded) is str and _TIME.match(recorded)):
+        return None
+    if type(entry["body"]) is not dict:
+        return None
+    try:
+        raw = base64.b64decode(sig, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    # The reference re-encodes the signature, so base64 with stray padding bits (which decodes to the same
+    # bytes) is not canonical.
+    if len(raw) != 64 or base64.b64encode(raw).decode("ascii") != sig:
+        return None
+    return author, raw
+
+
+def leaf_author_signature(data: bytes) -> tuple[str, bytes]:
+    """Author and signature of stored leaf bytes, which must be a canonical signed entry.
+
+    Equivalent to ``SignedEntry.from_leaf_data(data)`` (and raises its ``VerificationError`` on bad bytes), but
+    for the common case one C-level parse and one C-level re-encoding (see the module docstring).
+    """
+    if data.isascii() and not _long_digit_run(data):
+        text = data.decode("ascii")
+        try:
+            obj = _decode(text)
+        except (ValueError, _FloatFoundError):
+            obj = None
+        fields = _fast_fields(obj)
+        if fields is not None and _encode(obj) == text:
+            return fields
+    signed = SignedEntry.from_leaf_data(data)
+    return signed.entry.author, signed.signature
 
 
 def entry_message(leaf: bytes) -> bytes:
@@ -21,8 +134,17 @@ def entry_message(leaf: bytes) -> bytes:
     return leaf[9 : leaf.rindex(_SIG_KEY)]
 
 
+_T = TypeVar("_T")
+_PLACEHOLDER = bytes(rfc6962.HASH_SIZE)
+
+
 class MerkleMethods:
-    """Mixin: ``root_hash``, ``inclusion_proof`` and ``consistency_proof`` over ``_node`` and ``size``."""
+    """Mixin: ``root_hash``, ``inclusion_proof`` and ``consistency_proof`` over ``_node`` and ``size``.
+
+    Each of them reads all the nodes it needs in one ``_nodes`` call: the RFC 9162 recursions choose which
+    nodes to read from the sizes and indices alone, never from hash values, so a dry run with placeholder
+    hashes lists them exactly; a store can then fetch them in one query instead of one query per node.
+    """
 
     @property
     def size(self) -> int:
@@ -30,6 +152,21 @@ class MerkleMethods:
 
     def _node(self, level: int, index: int) -> bytes:
         raise NotImplementedError
+
+    def _nodes(self, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """The hashes of the perfect subtrees ``(level, index)`` in ``wanted``; override to batch the reads."""
+        return {(level, index): self._node(level, index) for level, index in wanted}
+
+    def _batched(self, compute: Callable[[rfc6962.NodeReader], _T]) -> _T:
+        wanted: dict[tuple[int, int], None] = {}
+
+        def record(level: int, index: int) -> bytes:
+            wanted[level, index] = None
+            return _PLACEHOLDER
+
+        compute(record)
+        got = self._nodes(wanted)
+        return compute(lambda level, index: got[level, index])
 
     def _check_size(self, size: int | None) -> int:
         current = self.size
@@ -40,12 +177,15 @@ class MerkleMethods:
 
     def root_hash(self, size: int | None = None) -> bytes:
         """``MTH`` of the first ``size`` entries (default: all), RFC 9162 §2.1.1."""
-        return rfc6962.root_from(self._check_size(size), self._node)
+        size = self._check_size(size)
+        return self._batched(lambda node: rfc6962.root_from(size, node))
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         """Inclusion proof of entry ``index`` in the tree of ``size`` entries (RFC 9162 §2.1.3.1)."""
-        return rfc6962.inclusion_proof_from(index, self._check_size(size), self._node)
+        size = self._check_size(size)
+        return self._batched(lambda node: rfc6962.inclusion_proof_from(index, size, node))
 
     def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
         """Consistency proof from ``size1`` to ``size2`` entries (RFC 9162 §2.1.4.1), ``0 < size1``."""
-        return rfc6962.consistency_proof_from(size1, self._check_size(size2), self._node)
+        size2 = self._check_size(size2)
+        return self._batched(lambda node: rfc6962.consistency_proof_from(size1, size2, node))

@@ -6,34 +6,36 @@ own, or one pinned by the caller), then checks the latest stored checkpoint's op
 cosignatures (C2SP signed-note, tlog-cosignature) against the recomputed root at its size. The first bad
 entry is named by its sequence number.
 
-The work is split into aligned chunks of ``2**CHUNK_LEVEL`` entries, each a perfect subtree, which worker
-processes audit independently (Ed25519 verification dominates, so it scales with cores); the parent combines
-the chunk roots.
+The work is split into aligned chunks of ``2**CHUNK_LEVEL`` entries (smaller ones when several workers share a
+small log), each a perfect subtree, which worker processes audit independently (Ed25519 verification dominates,
+so it scales with cores); the parent combines the chunk roots.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from moratorium.errors import InputError, VerificationError
+from moratorium.errors import VerificationError
 from moratorium.ledger import rfc6962
-from moratorium.ledger._merkle import entry_message
+from moratorium.ledger._merkle import entry_message, leaf_author_signature
 from moratorium.ledger._tree import CompactRange
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote, open_checkpoint, verify_cosignature
-from moratorium.ledger.entry import ENTRY_SIGNING_CONTEXT, SignedEntry
+from moratorium.ledger.entry import ENTRY_SIGNING_CONTEXT
 from moratorium.ledger.keys import PublicKey
+from moratorium.ledger.rfc6962 import hash_leaf
+
+if TYPE_CHECKING:
+    from moratorium.store.logstore import LogStore
 
 __all__ = ["CHUNK_LEVEL", "AuditReport", "verify_log"]
 
 CHUNK_LEVEL = 14
-_MAX_SAFE_INT = 2**53
 
 
 @dataclass(frozen=True)
@@ -46,94 +48,66 @@ class AuditReport:
     cosigners: tuple[str, ...]
 
 
-class _LeaveFastPathError(Exception):
-    """Raised while parsing to leave the fast path (floats and huge integers need RFC 8785 number rules)."""
+def _audit_chunk(store: LogStore, start: int, stop: int,
+                 keys: Mapping[str, Ed25519PublicKey]) -> tuple[list[bytes] | None, tuple[int, str] | None]:
+    """Audit entries ``[start, stop)``; return ``(chunk edge, None)`` or ``(None, first failure (seq, message))``.
 
-
-def _no_float(_text: str) -> float:
-    raise _LeaveFastPathError
-
-
-def _small_int(text: str) -> int:
-    value = int(text)
-    if abs(value) >= _MAX_SAFE_INT:
-        raise _LeaveFastPathError
-    return value
-
-
-def _parse_leaf(data: bytes) -> SignedEntry:
-    """Parse and validate stored leaf bytes, checking canonical form cheaply when it is safe to.
-
-    For ASCII JSON without floats or huge integers, RFC 8785 output equals ``json.dumps`` with sorted keys and
-    compact separators, which is much faster than a second canonicalisation; anything else takes the full
-    ``SignedEntry.from_leaf_data`` path.
+    The loop is the audit's hot path: per entry one row, one SHA-256, one C-level parse and re-encoding of the
+    leaf (``leaf_author_signature``) and one Ed25519 verification with a key object made once per author.
     """
-    if data.isascii():
+    hashes: list[bytes] = []
+    expected = start
+    for seq, data, stored_hash in store.iter_leaves(start, stop):
+        if seq != expected:
+            return None, (expected, "entry is missing from the store")
+        expected += 1
+        leaf_hash = hash_leaf(data)
+        hashes.append(leaf_hash)
         try:
-            obj = json.loads(data, parse_float=_no_float, parse_int=_small_int)
-        except _LeaveFastPathError:
-            return SignedEntry.from_leaf_data(data)
-        except ValueError as exc:
-            raise VerificationError(f"malformed stored entry: {exc}") from exc
-        try:
-            signed = SignedEntry.from_json(obj)
-        except InputError as exc:
-            raise VerificationError(f"malformed stored entry: {exc}") from exc
-        if json.dumps(obj, sort_keys=True, separators=(",", ":")).encode() != data:
-            raise VerificationError("malformed stored entry: bytes are not in canonical form")
-        return signed
-    return SignedEntry.from_leaf_data(data)
+            if stored_hash != leaf_hash:
+                raise VerificationError(
+                    f"stored leaf hash {stored_hash.hex()} differs from the calculated {leaf_hash.hex()}"
+                )
+            author, signature = leaf_author_signature(data)
+            key = keys.get(author)
+            if key is None:
+                raise VerificationError(f"no public key for author {author!r}")
+            try:
+                key.verify(signature, ENTRY_SIGNING_CONTEXT + entry_message(data))
+            except InvalidSignature:
+                raise VerificationError(f"bad signature: not made by {author}'s key") from None
+        except VerificationError as exc:
+            return None, (seq, str(exc))
+    if expected != stop:
+        return None, (expected, "entry is missing from the store")
+    levels = rfc6962.perfect_levels(hashes)
+    for level in range(1, len(levels)):
+        base = start >> level
+        stored = dict(store.iter_nodes(level, base, base + len(levels[level])))
+        for i, h in enumerate(levels[level]):
+            if stored.get(base + i) != h:
+                where = f"level {level}, index {base + i}"
+                return None, ((base + i) << level, f"stored Merkle node ({where}) is wrong")
+    # The chunk's compact range, read off the levels just computed rather than re-hashed leaf by leaf.
+    return CompactRange.load(len(hashes), lambda level, index: levels[level][index]).edge, None
 
 
-def _audit_chunk(args: tuple[str, int, int, dict[str, bytes]]) -> tuple[int, Any, tuple[int, str] | None]:
-    """Audit entries ``[start, stop)``; return ``(start, chunk edge, first failure (seq, message))``."""
+# Per worker process: the store and the key objects, opened once by ``_init_worker`` for all its chunks.
+_worker_store: LogStore | None = None
+_worker_keys: dict[str, Ed25519PublicKey] = {}
+
+
+def _init_worker(url: str, raw_keys: dict[str, bytes]) -> None:
+    global _worker_store, _worker_keys
     from moratorium.store.logstore import LogStore
 
-    url, start, stop, raw_keys = args
-    keys = {p: Ed25519PublicKey.from_public_bytes(r) for p, r in raw_keys.items()}
-    store = LogStore(url, create=False)
-    try:
-        hashes: list[bytes] = []
-        expected = start
-        for seq, data, stored_hash in store.iter_leaves(start, stop):
-            if seq != expected:
-                return start, None, (expected, "entry is missing from the store")
-            expected += 1
-            leaf_hash = rfc6962.hash_leaf(data)
-            hashes.append(leaf_hash)
-            try:
-                if stored_hash != leaf_hash:
-                    raise VerificationError(
-                        f"stored leaf hash {stored_hash.hex()} differs from the calculated {leaf_hash.hex()}"
-                    )
-                signed = _parse_leaf(data)
-                key = keys.get(signed.entry.author)
-                if key is None:
-                    raise VerificationError(f"no public key for author {signed.entry.author!r}")
-                try:
-                    key.verify(signed.signature, ENTRY_SIGNING_CONTEXT + entry_message(data))
-                except InvalidSignature:
-                    author = signed.entry.author
-                    raise VerificationError(f"bad signature: not made by {author}'s key") from None
-            except VerificationError as exc:
-                return start, None, (seq, str(exc))
-        if expected != stop:
-            return start, None, (expected, "entry is missing from the store")
-        levels = rfc6962.perfect_levels(hashes)
-        for level in range(1, len(levels)):
-            base = start >> level
-            stored = dict(store.iter_nodes(level, base, base + len(levels[level])))
-            for i, h in enumerate(levels[level]):
-                if stored.get(base + i) != h:
-                    seq = (base + i) << level
-                    where = f"level {level}, index {base + i}"
-                    return start, None, (seq, f"stored Merkle node ({where}) is wrong")
-        tree = CompactRange()
-        for h in hashes:
-            tree.append(h)
-        return start, tree.edge, None
-    finally:
-        store.close()
+    _worker_store = LogStore(url, create=False)
+    _worker_keys = {p: Ed25519PublicKey.from_public_bytes(r) for p, r in raw_keys.items()}
+
+
+def _worker_chunk(bounds: tuple[int, int]) -> tuple[list[bytes] | None, tuple[int, str] | None]:
+    assert _worker_store is not None
+    return _audit_chunk(_worker_store, bounds[0], bounds[1], _worker_keys)
 
 
 def verify_log(url: str, *, keyring: Mapping[str, PublicKey] | None = None, workers: int = 1) -> AuditReport:
@@ -159,37 +133,43 @@ def verify_log(url: str, *, keyring: Mapping[str, PublicKey] | None = None, work
                 if party in keys and keys[party] != stored:
                     raise VerificationError(f"the log's key for {party!r} is not the pinned key")
         size = log.size
-        chunk = 1 << CHUNK_LEVEL
+        level = CHUNK_LEVEL
+        if workers > 1:
+            # Smaller chunks for a small log, so that every worker gets several (about 16 each at least).
+            level = min(level, max(8, (size // (workers * 16)).bit_length() - 1))
+        chunk = 1 << level
         raw = {p: k.raw for p, k in keys.items()}
-        jobs = [(log.url, s, min(s + chunk, size), raw) for s in range(0, size, chunk)]
+        jobs = [(s, min(s + chunk, size)) for s in range(0, size, chunk)]
         if workers > 1 and len(jobs) > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                results = list(pool.map(_audit_chunk, jobs))
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx,
+                                     initializer=_init_worker, initargs=(log.url, raw)) as pool:
+                results = list(pool.map(_worker_chunk, jobs))
         else:
-            results = [_audit_chunk(job) for job in jobs]
-        failures = [failure for _s, _e, failure in results if failure is not None]
+            ed = {p: Ed25519PublicKey.from_public_bytes(r) for p, r in raw.items()}
+            results = [_audit_chunk(log._store, s, e, ed) for s, e in jobs]
+        failures = [failure for _e, failure in results if failure is not None]
         if failures:
             seq, message = min(failures)
             raise VerificationError(f"entry {seq}: {message}")
-        root = _combine(log, [edge for _s, edge, _f in results], size)
+        root = _combine(log, [edge for edge, _f in results if edge is not None], size, level)
         checkpoint, cosigners = _check_latest_checkpoint(log, keys, size)
         return AuditReport(size=size, root=root, checkpoint=checkpoint, cosigners=cosigners)
     finally:
         log.close()
 
 
-def _combine(log: Any, edges: list[list[bytes]], size: int) -> bytes:
+def _combine(log: Any, edges: list[list[bytes]], size: int, chunk_level: int) -> bytes:
     """Fold chunk results into the root, checking the stored nodes above the chunk level."""
-    n_full = size >> CHUNK_LEVEL
+    n_full = size >> chunk_level
     full = [edges[j][0] for j in range(n_full)]
-    partial = edges[n_full] if size % (1 << CHUNK_LEVEL) else []
+    partial = edges[n_full] if size % (1 << chunk_level) else []
     levels = rfc6962.perfect_levels(full)
     for up in range(1, len(levels)):
-        level = CHUNK_LEVEL + up
+        level = chunk_level + up
         stored = dict(log.iter_nodes(level, 0, len(levels[up])))
         for i, h in enumerate(levels[up]):
             if stored.get(i) != h:
@@ -198,9 +178,9 @@ def _combine(log: Any, edges: list[list[bytes]], size: int) -> bytes:
                 )
     edge: list[bytes] = []
     pos = 0
-    for level in range(size.bit_length() - 1, CHUNK_LEVEL - 1, -1):
+    for level in range(size.bit_length() - 1, chunk_level - 1, -1):
         if size >> level & 1:
-            edge.append(levels[level - CHUNK_LEVEL][pos >> level])
+            edge.append(levels[level - chunk_level][pos >> level])
             pos += 1 << level
     root = CompactRange(size, [*edge, *partial]).root()
     if root != log.root_hash():

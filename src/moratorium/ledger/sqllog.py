@@ -13,29 +13,225 @@ An entry already present (same leaf bytes) is refused as a replay.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import atexit
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import IO, TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from moratorium.errors import ConflictError, InputError, VerificationError
-from moratorium.ledger._merkle import MerkleMethods, entry_message
+from moratorium.ledger._merkle import MerkleMethods, canonical_leaf, entry_message
 from moratorium.ledger._tree import CompactRange
 from moratorium.ledger.entry import ENTRY_SIGNING_CONTEXT, SignedEntry
 from moratorium.ledger.keys import PublicKey
 from moratorium.ledger.log import EntryVerifier
 from moratorium.ledger.rfc6962 import hash_leaf
-from moratorium.store.logstore import LogStore
+
+if TYPE_CHECKING:
+    from moratorium.store.logstore import LogStore
 
 __all__ = ["SqlLog"]
+
+# -- parallel signature verification ---------------------------------------------------------------------------
+#
+# Why: Ed25519 verification is most of an append's cost and pyca/cryptography holds the GIL while it verifies
+# (two threads verify no faster than one, measured), so a large batch hands part of its signatures to a helper
+# *process* and verifies the rest here while it also writes the rows; the transaction commits only once both
+# halves are good. The helper is a plain ``python -c`` child speaking length-prefixed pickles over its pipes,
+# not ``multiprocessing``, so a caller's ``__main__`` is never re-imported and no ``if __name__`` guard is
+# needed. It is started on the first large batch and used once it says it is ready (until then, and whenever
+# it is busy, missing or broken, signatures are verified here: the helper only ever makes appends faster).
+
+_PARALLEL_MIN = 64
+"""Smallest batch worth a round trip to the helper."""
+_HELPER_SHARE = 0.6
+"""Share of a batch's signatures the helper verifies: this process also canonicalises, hashes and writes."""
+_HELPER_CODE = "from moratorium.ledger.sqllog import _helper_main; _helper_main()"
+
+
+def _helper_main() -> None:
+    """The helper's loop: read ``[(raw public key, signature, message)]``, answer the first bad index or -1."""
+    inp: IO[bytes] = sys.stdin.buffer
+    out: IO[bytes] = sys.stdout.buffer
+    keys: dict[bytes, Ed25519PublicKey] = {}
+    out.write(b"R")
+    out.flush()
+    while True:
+        head = inp.read(4)
+        if len(head) < 4:
+            return
+        items: list[tuple[bytes, bytes, bytes]] = pickle.loads(inp.read(struct.unpack(">I", head)[0]))
+        bad = -1
+        for i, (raw, sig, msg) in enumerate(items):
+            key = keys.get(raw)
+            if key is None:
+                key = keys[raw] = Ed25519PublicKey.from_public_bytes(raw)
+            try:
+                key.verify(sig, msg)
+            except InvalidSignature:
+                bad = i
+                break
+        out.write(struct.pack(">i", bad))
+        out.flush()
+
+
+class _Helper:
+    """The parent's handle on the helper process (one per process, shared by every ``SqlLog``)."""
+
+    def __init__(self) -> None:
+        import moratorium
+
+        env = dict(os.environ)
+        src = str(Path(moratorium.__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.ready = False
+        self.broken = False
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HELPER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+
+    def poll_ready(self) -> bool:
+        if not self.ready and not self.broken:
+            assert self.proc.stdout is not None
+            try:
+                if select.select([self.proc.stdout], [], [], 0)[0]:
+                    self.ready = self.proc.stdout.read(1) == b"R"
+                    self.broken = not self.ready
+            except (OSError, ValueError):
+                self.broken = True
+        return self.ready and not self.broken
+
+    def send(self, items: list[tuple[bytes, bytes, bytes]]) -> None:
+        assert self.proc.stdin is not None
+        blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc.stdin.write(struct.pack(">I", len(blob)) + blob)
+        self.proc.stdin.flush()
+
+    def receive(self) -> int:
+        assert self.proc.stdout is not None
+        reply = self.proc.stdout.read(4)
+        if len(reply) != 4:
+            raise OSError("the verification helper exited")
+        return int(struct.unpack(">i", reply)[0])
+
+    def close(self) -> None:
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass  # a dead helper: its pipe cannot take the rest of a request
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+_helper: _Helper | None = None
+_helper_guard = threading.Lock()
+
+
+def _get_helper() -> _Helper | None:
+    """The ready helper, or None (starting it if need be); never blocks on the helper's start-up."""
+    global _helper
+    if (os.cpu_count() or 1) < 2 or sys.platform == "win32":
+        return None
+    with _helper_guard:
+        if _helper is not None and _helper.pid != os.getpid():
+            _helper = None  # a forked child does not share its parent's helper
+        if _helper is not None and _helper.broken and not _helper.lock.locked():
+            _helper.close()  # a broken helper is replaced
+            _helper = None
+        if _helper is None:
+            try:
+                _helper = _Helper()
+            except OSError:
+                return None
+        return _helper if _helper.poll_ready() else None
+
+
+@atexit.register
+def _stop_helper() -> None:
+    global _helper
+    with _helper_guard:
+        if _helper is not None and _helper.pid == os.getpid():
+            _helper.close()
+        _helper = None
+
+
+def _first_bad(items: Sequence[tuple[Ed25519PublicKey, bytes, bytes]]) -> int:
+    """Index of the first ``(key, signature, message)`` that does not verify, or -1."""
+    for i, (key, sig, msg) in enumerate(items):
+        try:
+            key.verify(sig, msg)
+        except InvalidSignature:
+            return i
+    return -1
+
+
+class _Verification:
+    """Signature checks of one batch in flight: the first failure (lowest batch index) wins.
+
+    ``helper`` (locked by the caller) is verifying ``items``, the entries from batch index ``offset`` on; if it
+    fails, they are verified here instead. ``describe(i)`` is the message for a bad ``items[i]``.
+    """
+
+    def __init__(self, failure: tuple[int, str] | None, helper: _Helper | None = None, offset: int = 0,
+                 items: Sequence[tuple[Ed25519PublicKey, bytes, bytes]] = (),
+                 describe: Callable[[int], str] | None = None) -> None:
+        self._failure = failure
+        self._helper = helper
+        self._offset = offset
+        self._items = items
+        self._describe = describe
+
+    def _collect(self) -> None:
+        helper, self._helper = self._helper, None
+        if helper is None:
+            return
+        try:
+            bad = helper.receive()
+        except (OSError, ValueError):
+            helper.broken = True
+            bad = _first_bad(self._items)
+        finally:
+            helper.lock.release()
+        if bad >= 0 and self._describe is not None:
+            index = self._offset + bad
+            if self._failure is None or index < self._failure[0]:
+                self._failure = (index, self._describe(bad))
+
+    def check(self) -> None:
+        """Wait for the helper's answer; raise ``VerificationError`` naming the first bad entry."""
+        self._collect()
+        if self._failure is not None:
+            raise VerificationError(self._failure[1])
+
+    def drain(self) -> None:
+        """Consume the helper's answer (keeping the pipe in step) without raising for a bad signature."""
+        self._collect()
 
 
 class SqlLog(MerkleMethods):
     """A log in a SQLite file or a PostgreSQL database (``url``: a path or a SQLAlchemy URL)."""
 
     def __init__(self, url: str, *, verifier: EntryVerifier | None = None, create: bool = True) -> None:
-        self._store = LogStore(url, create=create)
+        from moratorium.store.logstore import LogStore  # not at module level: the helper must start fast
+
+        self._store: LogStore = LogStore(url, create=create)
         self.url = self._store.url
         self._verifier = verifier
         self._keys: dict[str, PublicKey] = {}
@@ -59,46 +255,85 @@ class SqlLog(MerkleMethods):
         return self.append_many([entry])[0]
 
     def append_many(self, entries: Iterable[SignedEntry]) -> list[int]:
-        """Verify and append a batch in one transaction (all or nothing); return the sequence numbers."""
+        """Verify and append a batch in one transaction (all or nothing); return the sequence numbers.
+
+        Errors name the first refused entry by the sequence number it would have had.
+        """
         batch = list(entries)
         if not batch:
             return []
-        leaves = [e.leaf_data() for e in batch]
-        hashes = [hash_leaf(d) for d in leaves]
-        for entry, leaf in zip(batch, leaves, strict=True):
-            self._check(entry, leaf)
-        if len(set(hashes)) != len(hashes):
-            raise ConflictError("replayed entry: the batch holds the same entry twice")
-        present = self._store.find_leaves(hashes)
-        if present:
-            raise ConflictError(f"replayed entry: identical to entry {min(present.values())}")
-        work = self._range.copy()
-        start = work.size
-        nodes = [node for h in hashes for node in work.append(h)]
+        start = self._range.size
+        leaves = [canonical_leaf(e) for e in batch]
+        verification = self._verify(batch, leaves, start)
         try:
-            self._store.append(list(zip(leaves, hashes, strict=True)), nodes, expected_size=start)
-        except ConflictError:
-            self._range = CompactRange.load(self._store.size(), self._store.node)
-            raise
+            hashes = [hash_leaf(d) for d in leaves]
+            if len(set(hashes)) != len(hashes):
+                verification.check()  # a bad signature is reported first, as when checks ran before all else
+                raise ConflictError("replayed entry: the batch holds the same entry twice")
+            present = self._store.find_leaves(hashes)
+            if present:
+                verification.check()
+                raise ConflictError(f"replayed entry: identical to entry {min(present.values())}")
+            work = self._range.copy()
+            nodes = [node for h in hashes for node in work.append(h)]
+            try:
+                self._store.append(list(zip(leaves, hashes, strict=True)), nodes, expected_size=start,
+                                   before_commit=verification.check)
+            except ConflictError:
+                self._range = CompactRange.load(self._store.size(), self._store.node)
+                verification.check()
+                raise
+        finally:
+            verification.drain()
         self._range = work
         return list(range(start, start + len(batch)))
 
-    def _check(self, entry: SignedEntry, leaf: bytes) -> None:
+    def _verify(self, batch: list[SignedEntry], leaves: list[bytes], start: int) -> _Verification:
+        """Check the batch's signatures here, or part here and part in the helper (then still in flight)."""
         if self._verifier is not None:
-            self._verifier(entry)
-            return
-        author = entry.entry.author
-        if author not in self._ed:
+            for entry in batch:
+                self._verifier(entry)
+            return _Verification(None)
+        if any(e.entry.author not in self._ed for e in batch):
             self._reload_keys()
-        key = self._ed.get(author)
-        if key is None:
-            raise VerificationError(f"no public key registered in this log for author {author!r}")
-        try:
-            key.verify(entry.signature, ENTRY_SIGNING_CONTEXT + entry_message(leaf))
-        except InvalidSignature:
-            raise VerificationError(
-                f"bad signature: not made by {author}'s key {self._keys[author].key_id}"
-            ) from None
+        # Entries whose author has no key fail where they stand; the rest are (key, signature, message).
+        failure: tuple[int, str] | None = None
+        for i, e in enumerate(batch):
+            if e.entry.author not in self._ed:
+                failure = (i, f"entry {start + i}: no public key registered in this log for author "
+                              f"{e.entry.author!r}")
+                break
+        stop = len(batch) if failure is None else failure[0]
+        work = [(self._ed[e.entry.author], e.signature, ENTRY_SIGNING_CONTEXT + entry_message(leaf))
+                for e, leaf in zip(batch[:stop], leaves, strict=False)]
+        helper = _get_helper() if stop >= _PARALLEL_MIN else None
+        if helper is not None and not helper.lock.acquire(blocking=False):
+            helper = None  # another thread is using it: verify here
+        split = stop
+        pending = _Verification(failure)
+        if helper is not None:
+            split = stop - int(stop * _HELPER_SHARE)
+            tail = work[split:]
+            try:
+                helper.send([(self._keys[batch[i].entry.author].raw, sig, msg)
+                             for i, (_k, sig, msg) in enumerate(tail, split)])
+            except (OSError, ValueError):
+                helper.broken = True
+                helper.lock.release()
+                split = stop
+            else:
+                first = split
+                pending = _Verification(failure, helper, first, tail,
+                                        lambda k: self._bad(batch[first + k], start + first + k))
+        bad = _first_bad(work[:split])
+        if bad >= 0:
+            pending.drain()
+            return _Verification((bad, self._bad(batch[bad], start + bad)))
+        return pending
+
+    def _bad(self, entry: SignedEntry, seq: int) -> str:
+        author = entry.entry.author
+        return f"entry {seq}: bad signature: not made by {author}'s key {self._keys[author].key_id}"
 
     def entries(self, start: int = 0, stop: int | None = None) -> Sequence[SignedEntry]:
         """Entries ``start <= seq < stop``; ``VerificationError`` naming a corrupt stored entry."""
@@ -123,6 +358,9 @@ class SqlLog(MerkleMethods):
 
     def _node(self, level: int, index: int) -> bytes:
         return self._store.node(level, index)
+
+    def _nodes(self, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        return self._store.nodes(list(wanted))
 
     # -- keys, checkpoints, cosigner state -------------------------------------------------------------------
 
