@@ -12,6 +12,7 @@ default.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,15 +27,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
     create_engine,
     event,
     insert,
-    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.elements import TextClause
 
 from moratorium.errors import ConflictError, InputError, StoreError
 
@@ -87,6 +88,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+@functools.lru_cache(maxsize=128)
+def _node_lookup(count: int) -> TextClause:
+    """``SELECT`` of ``count`` nodes by ``(level, idx)``: an OR of primary-key lookups, which SQLite and PostgreSQL
+    both answer from the index. Why text: building the same OR as SQLAlchemy expressions cost more than running
+    the query, and a row-value ``IN`` makes SQLite scan the table."""
+    terms = " OR ".join(f"(level = :l{k} AND idx = :i{k})" for k in range(count))
+    return text(f"SELECT level, idx, hash FROM ledger_node WHERE {terms}")
 
 
 class LogStore:
@@ -223,8 +233,9 @@ class LogStore:
                     rows = conn.execute(select(_leaf.c.seq, _leaf.c.leaf_hash).where(_leaf.c.seq.in_(leaf_idx)))
                     found.update(((0, int(seq)), bytes(h)) for seq, h in rows)
                 if inner:
-                    cond = or_(*(and_(_node.c.level == lv, _node.c.idx == ix) for lv, ix in inner))
-                    node_rows = conn.execute(select(_node.c.level, _node.c.idx, _node.c.hash).where(cond))
+                    params = {f"l{k}": lv for k, (lv, _ix) in enumerate(inner)}
+                    params.update({f"i{k}": ix for k, (_lv, ix) in enumerate(inner)})
+                    node_rows = conn.execute(_node_lookup(len(inner)), params)
                     found.update(((int(lv), int(ix)), bytes(h)) for lv, ix, h in node_rows)
         except SQLAlchemyError as exc:
             raise StoreError(f"read failed: {exc}") from exc
