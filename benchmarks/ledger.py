@@ -5,7 +5,9 @@ audit of a 1,000,000-entry log (root and every signature) >= 1.5, using both cor
 node reads each, with proofs per second printed. The last line is ``min_fraction_of_goal=X`` (X >= 1: all
 goals met).
 
-``--quick`` (or ``MORATORIUM_BENCH_QUICK=1``) uses a 20,000-entry log instead, for smoke runs.
+The baseline is the best of four bare measurements (three at the start, one before the audit), so a busy moment
+on a shared machine cannot flatter the ratios. ``--quick`` (or ``MORATORIUM_BENCH_QUICK=1``) uses a 20,000-entry
+log instead, for smoke runs.
 """
 
 from __future__ import annotations
@@ -78,8 +80,11 @@ def main() -> int:
     entries = _make(n_log, cores)
     print(f"generated and signed {n_log} entries in {time.perf_counter() - t:.1f} s", flush=True)
 
-    bare = bare_rate(entries[:n_bare])
-    print(f"bare Ed25519 verification, 1 core: {bare:,.0f} entries/s")
+    # The machine is shared, so a single short bare measurement can land in a busy moment and flatter every
+    # ratio; the baseline is the best of three now and one more before the audit (conservative ratios).
+    bares = [bare_rate(entries[:n_bare]) for _ in range(3)]
+    bare = max(bares)
+    print(f"bare Ed25519 verification, 1 core: {bare:,.0f} entries/s (best of {', '.join(f'{b:,.0f}' for b in bares)})")
 
     with tempfile.TemporaryDirectory(prefix="moratorium-bench-") as tmp:
         keys = _keys()
@@ -104,6 +109,11 @@ def main() -> int:
         for s in range(0, n_log, 10_000):
             big.append_many(entries[s : s + 10_000])
         print(f"built the {n_log}-entry log in {time.perf_counter() - t:.1f} s", flush=True)
+        again = bare_rate(entries[:n_bare])
+        if again > bare:
+            bare = again
+            append_ratio = append_rate / bare
+            print(f"bare Ed25519 verification re-measured: {bare:,.0f} entries/s; append = {append_ratio:.2f}x bare")
         t = time.perf_counter()
         report = verify_log(path, workers=cores)
         audit_rate = report.size / (time.perf_counter() - t)
