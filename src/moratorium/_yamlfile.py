@@ -18,7 +18,7 @@ from moratorium.errors import InputError
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["LineMap", "load_yaml", "locate", "validate"]
+__all__ = ["LineMap", "date_text", "load_yaml", "locate", "validate"]
 
 LineMap = dict[tuple[str | int, ...], int]
 M = TypeVar("M", bound="BaseModel")
@@ -85,6 +85,16 @@ def _scalar(node: yaml.ScalarNode, label: str) -> Any:
         raise InputError(f"bad value: {exc}", file=label, line=node.start_mark.line + 1) from None
     finally:
         loader.dispose()
+
+
+def date_text(value: object) -> object:
+    """A pydantic ``mode="before"`` validator: YAML reads ``2020-10-26`` as a date and ``2019`` as an int; keep
+    dates as the ISO text the files wrote, so patterns such as ``YYYY(-MM(-DD))`` can check them."""
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _dotted(path: Sequence[str | int]) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from moratorium._yamlfile import load_yaml, validate
+from moratorium._yamlfile import date_text, load_yaml, validate
 from moratorium.catalog._model import CapabilityClaim, Catalog, Claim, Launcher, Site, System
 from moratorium.catalog.regions import RUSSIAN_SUBJECTS
 from moratorium.errors import InputError
@@ -23,11 +22,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _date_text(value: object) -> object:
-    if isinstance(value, dt.date | int):
-        return str(value)
-    return value
-
 
 class _Claim(_Strict):
     id: str = Field(pattern=_ID)
@@ -39,7 +33,7 @@ class _Claim(_Strict):
     unverified: bool = False
     note: str | None = None
 
-    _date = field_validator("date", mode="before")(_date_text)
+    _date = field_validator("date", mode="before")(date_text)
 
 
 class _System(_Strict):
@@ -61,7 +55,7 @@ class _Capability(_Strict):
     source: str
     date: str
 
-    _date = field_validator("date", mode="before")(_date_text)
+    _date = field_validator("date", mode="before")(date_text)
 
 
 class _CanFire(_Strict):

@@ -12,13 +12,13 @@ regime gave of catching it (exact hypergeometric, ``moratorium.assurance.detecti
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from moratorium._yamlfile import date_text
 from moratorium.ledger.entry import Entry
 
 __all__ = ["CovertAction", "CovertOutcome", "PlannedInspection", "inspection_entries", "outcome"]
@@ -36,7 +36,7 @@ class PlannedInspection(BaseModel):
     date: str = Field(pattern=_DATE)
     sample: int = Field(default=2, ge=1)
 
-    _d = field_validator("date", mode="before")(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    _d = field_validator("date", mode="before")(date_text)
 
 
 class CovertAction(BaseModel):
@@ -49,7 +49,7 @@ class CovertAction(BaseModel):
     until: str = Field(pattern=_DATE)
     note: str | None = None
 
-    _d = field_validator("start", "until", mode="before")(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    _d = field_validator("start", "until", mode="before")(date_text)
 
 
 def _nonce(seed: str, party: str, inspection: str) -> bytes:

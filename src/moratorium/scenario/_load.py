@@ -6,7 +6,6 @@ and that each author may make each entry (by a dry replay); errors name ``FILE:L
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from moratorium._yamlfile import load_yaml, locate, validate
+from moratorium._yamlfile import date_text, load_yaml, locate, validate
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import Entry
 from moratorium.scenario._inspections import CovertAction, CovertOutcome, PlannedInspection, inspection_entries, outcome
@@ -25,9 +24,6 @@ __all__ = ["Scenario", "ScenarioStep", "load_scenario", "shipped_scenario_ids"]
 _DATE = r"^\d{4}-\d{2}(-\d{2})?$"
 
 
-def _date_text(value: object) -> object:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
 
 class _Step(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -37,7 +33,7 @@ class _Step(BaseModel):
     kind: str
     body: dict[str, Any] = {}
 
-    _d = field_validator("date", "recorded", mode="before")(_date_text)
+    _d = field_validator("date", "recorded", mode="before")(date_text)
 
 
 class _ScenarioFile(BaseModel):

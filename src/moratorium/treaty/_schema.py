@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from moratorium._yamlfile import date_text
 
 __all__ = ["TreatyFile"]
 
@@ -13,10 +14,6 @@ _ID = r"^[a-z0-9][a-z0-9-]*$"
 _PARTY = r"^[A-Z][A-Z0-9-]*$"
 _ISO3 = r"^[A-Z]{3}$"
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-
-
-def _date_text(value: object) -> object:
-    return str(value) if isinstance(value, dt.date | int) else value
 
 
 class _Strict(BaseModel):
@@ -104,7 +101,7 @@ class PeriodModel(_Strict):
     start: str | None = Field(default=None, alias="from", pattern=_DATE)
     until: str | None = Field(default=None, pattern=_DATE)
 
-    _d = field_validator("start", "until", mode="before")(_date_text)
+    _d = field_validator("start", "until", mode="before")(date_text)
 
     @model_validator(mode="after")
     def _order(self) -> PeriodModel:
@@ -129,7 +126,7 @@ class ObligationModel(_Strict):
     freeze_date: str | None = Field(default=None, pattern=_DATE)
     reach_of: str | None = None
 
-    _d = field_validator("freeze_date", mode="before")(_date_text)
+    _d = field_validator("freeze_date", mode="before")(date_text)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> ObligationModel:
@@ -216,4 +213,4 @@ class TreatyFile(_Strict):
     verification: VerificationModel = VerificationModel()
     notifications: list[NotificationModel] = []
 
-    _d = field_validator("date", "in_force_from", mode="before")(_date_text)
+    _d = field_validator("date", "in_force_from", mode="before")(date_text)
