@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from moratorium._cli._common import TableFormat
+
 if TYPE_CHECKING:
     from moratorium.geo.reach import RangeChoice, ReachResult
 
@@ -36,13 +38,6 @@ class TargetSet(StrEnum):
 
     capitals = "capitals"
     cities = "cities"
-
-
-class ShortFormat(StrEnum):
-    """``--format`` of commands with a table and a JSON form."""
-
-    table = "table"
-    json = "json"
 
 
 SiteOpt = Annotated[str | None, typer.Option("--site", help="catalogue site id or LAT,LON")]
@@ -173,7 +168,7 @@ def register(app: typer.Typer) -> None:
         system: SystemOpt = None,
         targets: TargetsOpt = TargetSet.capitals,
         min_population: MinPopOpt = 0,
-        fmt: Annotated[ShortFormat, typer.Option("--format")] = ShortFormat.table,
+        fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     ) -> None:
         """Targets and population gained and lost going from range A to range B (claims or km)."""
         from moratorium._cli._common import console, print_json
@@ -186,7 +181,7 @@ def register(app: typer.Typer) -> None:
         ra, rb = (reach(point, _claim_or_km(x, system), targets=targets.value, min_population=min_population)
                   for x in (a, b))
         diff = reach_diff(ra, rb)
-        if fmt is ShortFormat.json:
+        if fmt is TableFormat.json:
             print_json(diff.as_dict())
             return
         out = console()
@@ -242,7 +237,7 @@ def register(app: typer.Typer) -> None:
     @zones_app.command("which")
     def zones_which(
         point: Annotated[str, typer.Argument(help="LAT,LON in decimal degrees")],
-        fmt: Annotated[ShortFormat, typer.Option("--format")] = ShortFormat.table,
+        fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     ) -> None:
         """Country, federal subject and European/Asian Russia under every definition at LAT,LON."""
         from dataclasses import asdict
@@ -253,7 +248,7 @@ def register(app: typer.Typer) -> None:
 
         lat, lon = parse_lat_lon(point)
         loc = which(lat, lon)
-        if fmt is ShortFormat.json:
+        if fmt is TableFormat.json:
             print_json(asdict(loc))
             return
         where = loc.country or "no country (at sea)"
@@ -264,13 +259,13 @@ def register(app: typer.Typer) -> None:
             print(f"  {definition:18} {part}")
 
     @zones_app.command("sensitivity")
-    def zones_sensitivity(fmt: Annotated[ShortFormat, typer.Option("--format")] = ShortFormat.table) -> None:
+    def zones_sensitivity(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table) -> None:
         """Catalogue sites in Russia and their part under each definition; flags the ones that change."""
         from moratorium._cli._common import console, print_json
         from moratorium.geo.zones import DEFINITIONS, sensitivity
 
         rows = sensitivity()
-        if fmt is ShortFormat.json:
+        if fmt is TableFormat.json:
             data: list[dict[str, Any]] = [{"site": r.site_id, "name": r.name, "subject": r.subject,
                                            "parts": r.parts, "changes": r.changes} for r in rows]
             print_json(data)
