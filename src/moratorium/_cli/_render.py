@@ -112,7 +112,13 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
     if out is not None:
         con.print(f"Log ({len(result.entries)} signed entries) and result written to {out}/")
     if note is not None:
-        head = note.split("\n")
-        signers = [line.split(" ")[1] for line in head if line.startswith("\u2014 ")]
-        con.print(f"Checkpoint {head[0]} size {head[1]} root {head[2]} — signed by {signers[0]}, cosigned by "
-                  f"{', '.join(signers[1:]) or 'nobody'}; the log verifies (every signature, root, checkpoint).")
+        import base64
+
+        from moratorium.ledger.checkpoint import Checkpoint, SignedNote
+
+        signed = SignedNote.parse(note)
+        cp = Checkpoint.parse(signed.text)
+        signers = [s.name for s in signed.signatures]
+        con.print(f"Checkpoint {cp.origin} size {cp.size} root {base64.b64encode(cp.root).decode()} — signed by "
+                  f"{signers[0]}, cosigned by {', '.join(signers[1:]) or 'nobody'}; the log verifies (every "
+                  f"signature, root, checkpoint).")
