@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from moratorium._yamlfile import date_text, load_yaml, locate, validate
 from moratorium.errors import InputError, NotFoundError
-from moratorium.ledger.entry import Entry
+from moratorium.ledger.entry import Entry, SignedEntry
 from moratorium.scenario._inspections import CovertAction, CovertOutcome, PlannedInspection, inspection_entries, outcome
 from moratorium.treaty import Treaty, load_treaty
 
@@ -49,8 +49,14 @@ class _ScenarioFile(BaseModel):
 
 @dataclass(frozen=True)
 class ScenarioStep:
-    entry: Entry
+    """One entry of a scenario, signed with its author's demo key, and the file line it comes from."""
+
+    signed: SignedEntry
     line: int | None
+
+    @property
+    def entry(self) -> Entry:
+        return self.signed.entry
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         if exc.file is None:
             raise InputError(exc.message, file=label, line=locate(lines, ("treaty",)), field="treaty") from None
         raise
-    steps: list[ScenarioStep] = []
+    timeline: list[tuple[Entry, int | None]] = []
     previous = ""
     for i, step in enumerate(doc.timeline):
         line = locate(lines, ("timeline", i))
@@ -108,11 +114,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                           body=step.body)
         except InputError as exc:
             raise InputError(exc.message, file=label, line=line, field=f"timeline[{i}].{exc.field}") from None
-        steps.append(ScenarioStep(entry=entry, line=line))
-    return _play(doc, treaty, steps, label, lines)
+        timeline.append((entry, line))
+    return _play(doc, treaty, timeline, label, lines)
 
 
-def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[ScenarioStep], label: str,
+def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[tuple[Entry, int | None]], label: str,
           lines: dict[tuple[str | int, ...], int]) -> Scenario:
     """Replay the timeline, signed with the demo keys (so inspection draws bind the same log root as the real run),
     expanding planned inspections into their entries as their dates come; every error names its file line."""
@@ -130,8 +136,9 @@ def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[ScenarioStep], labe
     def apply(entry: Entry, line: int | None, where: str) -> int:
         seq = len(steps)
         key = keys.setdefault(entry.author, PartyKey.derive(entry.author, doc.seed))
+        signed = sign_entry(entry, key)
         try:
-            replayer.apply(seq, sign_entry(entry, key))
+            replayer.apply(seq, signed)
         except InputError as exc:
             path: list[str | int] = [where.split("[")[0], int(where.split("[")[1].rstrip("]"))]
             if exc.field and where.startswith("timeline"):
@@ -139,14 +146,14 @@ def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[ScenarioStep], labe
                     path.append(int(part) if part.isdigit() else part)
             field = f"{where}.{exc.field}" if exc.field else where
             raise type(exc)(exc.message, file=label, line=locate(lines, path), field=field) from None
-        steps.append(ScenarioStep(entry=entry, line=line))
+        steps.append(ScenarioStep(signed=signed, line=line))
         return seq
 
-    events: list[tuple[str, int, int]] = [(st.entry.effective, 0, i) for i, st in enumerate(timeline)]
+    events: list[tuple[str, int, int]] = [(entry.effective, 0, i) for i, (entry, _) in enumerate(timeline)]
     events += [(plan.date, 1, i) for i, plan in enumerate(doc.inspections)]
     for _, source, i in sorted(events):
         if source == 0:
-            apply(timeline[i].entry, timeline[i].line, f"timeline[{i}]")
+            apply(*timeline[i], f"timeline[{i}]")
             continue
         plan, where = doc.inspections[i], f"inspections[{i}]"
         line = locate(lines, ("inspections", i))
