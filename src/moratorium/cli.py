@@ -10,7 +10,10 @@ fail on one), 2 bad input.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from types import ModuleType
+from typing import Annotated
 
 import typer
 
@@ -22,9 +25,24 @@ app = typer.Typer(
     name="moratorium",
     help="Verify a reciprocal missile moratorium between parties that do not trust each other.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from moratorium import __version__
+
+        typer.echo(f"moratorium {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Verify a reciprocal missile moratorium between parties that do not trust each other."""
+
 
 for _module in (spine, geo, ledger, assurance, node):
     _module.register(app)
@@ -45,24 +63,40 @@ def main() -> None:
         sys.exit(1)
     except SystemExit:
         raise
-    except _click_exceptions() as exc:
-        _handle_click(exc)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BaseException as exc:
+        if not _handle_click(exc):
+            raise
 
 
-def _click_exceptions() -> tuple[type[BaseException], ...]:
-    import click
+def _click_modules() -> list[ModuleType]:
+    """Where click's exception classes live: typer >= 0.25 vendors click as ``typer._click`` (its exceptions do not
+    derive from the installed click's, and ``Exit``/``Abort`` moved to ``typer``), older typer raises click's own.
+    All are looked up by name, so usage errors read the same whichever versions are installed."""
+    mods = []
+    for name in ("typer", "typer.exceptions", "typer._click.exceptions", "click.exceptions"):
+        try:
+            mods.append(importlib.import_module(name))
+        except ImportError:
+            continue
+    return mods
 
-    return (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit)
+
+def _classes(name: str) -> tuple[type[BaseException], ...]:
+    found = {getattr(mod, name, None) for mod in _click_modules()}
+    return tuple(c for c in found if isinstance(c, type) and issubclass(c, BaseException))
 
 
-def _handle_click(exc: BaseException) -> None:
-    import click
-
-    if isinstance(exc, click.exceptions.Exit):
-        sys.exit(exc.exit_code)
-    if isinstance(exc, click.exceptions.Abort):
+def _handle_click(exc: BaseException) -> bool:
+    """Print a click usage error as click would (help, or one ``Error:`` line) and exit; False if not click's."""
+    if isinstance(exc, _classes("Exit")):
+        sys.exit(getattr(exc, "exit_code", 0))
+    if isinstance(exc, _classes("Abort")):
         print("aborted", file=sys.stderr)
         sys.exit(1)
-    assert isinstance(exc, click.exceptions.ClickException)
-    exc.show()
-    sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else exc.exit_code)
+    if isinstance(exc, _classes("ClickException")):
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(2 if isinstance(exc, _classes("UsageError")) else getattr(exc, "exit_code", 1))
+    return False
