@@ -7,15 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
     from moratorium.catalog import Launcher, Site, System
+    from moratorium.regime.verdict import Verdict
     from moratorium.scenario.run import RunResult
     from moratorium.treaty import Treaty
 
 __all__ = ["launcher_json", "render_run", "render_treaty", "site_json", "system_json", "treaty_json"]
 
 _STYLE = {"compliant": "green", "violation": "bold red", "suspended": "yellow", "unverified": "magenta",
+          "disputed": "bold magenta",
           "needs-analysis": "cyan", "not-in-force": "dim"}
 
 
@@ -74,6 +78,26 @@ def render_treaty(con: Console, t: Treaty) -> None:
     con.print("Sources: " + "; ".join(f"{s.id} {s.title}" for s in t.sources))
 
 
+def _perspectives(v: Verdict) -> str:
+    """`` (RU: compliant, NATO: violation)`` where the perspectives differ, else nothing."""
+    if len(set(v.perspectives.values())) <= 1:
+        return ""
+    return " (" + ", ".join(f"{p}: {s}" for p, s in v.perspectives.items()) + ")"
+
+
+def render_verdicts(con: Console, verdicts: Sequence[Verdict], *, title: str) -> None:
+    """The verdict table: joint status with each party's perspective, the basis of a compliant one, why."""
+    from rich.table import Table
+
+    final = Table(title=title)
+    for col in ("party", "obligation", "status", "basis", "evidence", "why"):
+        final.add_column(col, overflow="fold")
+    for v in verdicts:
+        final.add_row(v.party, v.obligation, f"[{_STYLE.get(v.status, '')}]{v.status}[/]{_perspectives(v)}",
+                      v.basis or "-", ", ".join(map(str, v.evidence)) or "-", v.reason)
+    con.print(final)
+
+
 def render_run(con: Console, result: RunResult, out: Path | None, note: str | None = None) -> None:
     from rich.table import Table
 
@@ -81,22 +105,27 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
     table = Table(title=f"{sc.name} — treaty {sc.treaty.id}", show_lines=True)
     for col in ("seq", "date", "by", "action", "verdict changes", "depends on"):
         table.add_column(col, overflow="fold")
+    claims = [s for s in result.steps if s.kind == "claim" and not s.changes]
+    if claims:
+        signers = sorted({s.author for s in claims})
+        table.add_row(f"{claims[0].seq}-{claims[-1].seq}" if len(claims) > 1 else str(claims[0].seq),
+                      claims[0].date, ", ".join(signers),
+                      f"{len(claims)} catalogue claims signed or endorsed into the record", "", "")
     for step in result.steps:
+        if step in claims:
+            continue
         changes = "\n".join(
             f"{new.party} {new.obligation}: {old.status if old else '-'} → "
-            f"[{_STYLE.get(new.status, '')}]{new.status}[/] (evidence {', '.join(map(str, new.evidence)) or '-'})"
+            f"[{_STYLE.get(new.status, '')}]{new.status}[/]{_perspectives(new)} "
+            f"(evidence {', '.join(map(str, new.evidence)) or '-'})"
             for old, new in step.changes)
         deps = "\n".join(sorted({f"{d.kind}: {d.subject}" + (f" (else {d.status_if})" if d.status_if else "")
                                  for _, new in step.changes for d in new.depends_on}))
         table.add_row(str(step.seq), step.date, step.author, step.action, changes, deps)
     con.print(table)
-    final = Table(title="Verdicts at the end of the log")
-    for col in ("party", "obligation", "status", "evidence", "why"):
-        final.add_column(col, overflow="fold")
-    for v in result.verdicts:
-        final.add_row(v.party, v.obligation, f"[{_STYLE.get(v.status, '')}]{v.status}[/]",
-                      ", ".join(map(str, v.evidence)) or "-", v.reason)
-    con.print(final)
+    render_verdicts(con, result.verdicts, title="Verdicts at the end of the log")
+    con.print("Readings: " + ", ".join(f"{k}={v}" for k, v in result.readings.items())
+              + (f"; assuming {', '.join(result.assume_adopted)} adopted" if result.assume_adopted else ""))
     contested = {(d.kind, d.subject): d for s in result.steps for _, v in s.changes for d in v.depends_on
                  if d.status_if}
     if contested:

@@ -29,6 +29,8 @@ class Claim:
     qualifier: str | None = None
     unverified: bool = False
     note: str | None = None
+    interval: tuple[float, float] | None = None
+    confidence: str | None = None
 
     @property
     def label(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from moratorium.errors import InputError, NotFoundError
+from moratorium.regime.claims import CLAIM_KINDS
 from moratorium.regime.inspections import KINDS as INSPECTION_KINDS
 
 __all__ = ["KINDS", "ItemModel", "SiteRef", "authorize", "parse_body"]
@@ -51,6 +52,8 @@ class ItemModel(_Base):
 class TreatyRef(_Body):
     treaty: str
     statement: str | None = None
+    treaty_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    """The SHA-256 of the treaty's canonical form (``moratorium treaty hash``): the exact text adopted."""
 
 
 class Declaration(_Body):
@@ -108,6 +111,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "declaration-commitment": Opaque,
     "declaration-reveal": Opaque,
     **INSPECTION_KINDS,
+    **CLAIM_KINDS,
 }
 
 

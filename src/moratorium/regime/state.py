@@ -15,12 +15,17 @@ from moratorium.catalog import Catalog, load_catalog
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import SignedEntry
 from moratorium.regime import kinds
+from moratorium.regime.claims import CLAIM_KINDS, ClaimRecord, apply_claim_entry
 from moratorium.regime.inspections import KINDS as INSPECTION_KINDS
 from moratorium.regime.inspections import InspectionRecord, apply_inspection_entry
 from moratorium.treaty import Treaty
 from moratorium.treaty.zones import Place
 
-__all__ = ["Holding", "RegimeState", "Replayer", "replay"]
+__all__ = ["Holding", "RegimeState", "Replayer", "TreatyMismatchError", "replay"]
+
+
+class TreatyMismatchError(InputError):
+    """A log adopted a treaty text other than the one it is being evaluated against (names both hashes)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,10 @@ class RegimeState:
     """(seq, host, place) of every access-denied finding."""
     extra: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
     """Per-kind lists for the inspection and escrow packages to read (kind -> [(seq, parsed body)])."""
+    claims: dict[str, ClaimRecord] = field(default_factory=dict)
+    """Claims in force (``SUBJECT/ID`` -> the claim and who signed it): the only claims verdicts count."""
+    ever: list[Holding] = field(default_factory=list)
+    """Every holding any entry ever reported, withdrawals notwithstanding (a one-way trigger reads it)."""
 
 
 class Replayer:
@@ -117,7 +126,13 @@ class Replayer:
         kinds.authorize(entry.author, entry.kind, body, parties=self._parties, treaty_id=self.treaty.id, seq=seq)
         author, eff = entry.author, entry.effective
         summary = entry.kind
+        holdings_before = len(st.holdings)
         if isinstance(body, kinds.TreatyRef):
+            if body.treaty_sha256 is not None and self.treaty.sha256 and body.treaty_sha256 != self.treaty.sha256:
+                raise TreatyMismatchError(
+                    f"adopted treaty {body.treaty} has SHA-256 {body.treaty_sha256}, but the treaty given has "
+                    f"{self.treaty.sha256}: evaluate the log against the text it adopted", seq=seq,
+                    field="body.treaty_sha256")
             if entry.kind == "treaty-adoption":
                 st.adopted[author] = seq
                 st.withdrawn.pop(author, None)
@@ -174,8 +189,11 @@ class Replayer:
             summary = body.statement or "declaration"
         elif entry.kind in INSPECTION_KINDS:
             summary = apply_inspection_entry(self, seq, author, eff, body)
+        elif entry.kind in CLAIM_KINDS:
+            summary = apply_claim_entry(st.claims, self.catalog, seq=seq, author=author, body=body)
         else:
             st.extra.setdefault(entry.kind, []).append((seq, body))
+        st.ever.extend(h for h in st.holdings[holdings_before:] if h.established)
         title = getattr(body, "title", None)
         st.records.append(Record(seq=seq, effective=eff, party=author, kind=entry.kind, summary=title or summary))
         st.now = eff if not st.now or _earlier(st.now, eff) or len(eff) > len(st.now) else st.now
@@ -189,7 +207,9 @@ class Replayer:
         return replace(st, adopted=dict(st.adopted), withdrawn=dict(st.withdrawn), holdings=list(st.holdings),
                        declarations=list(st.declarations), records=list(st.records),
                        conforming=dict(st.conforming), denied=list(st.denied),
-                       inspections=copy.deepcopy(st.inspections), extra={k: list(v) for k, v in st.extra.items()})
+                       inspections=copy.deepcopy(st.inspections), extra={k: list(v) for k, v in st.extra.items()},
+                       claims={k: ClaimRecord(body=r.body, endorsers=dict(r.endorsers)) for k, r in st.claims.items()},
+                       ever=list(st.ever))
 
 
 def _earlier(a: str, b: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from moratorium.treaty.readings import Reading
+
 __all__ = [
     "EUROPEAN_RUSSIA_DEFINITIONS",
     "InspectionRight",
@@ -130,6 +132,9 @@ class Obligation:
     limit: int | None = None
     freeze_date: str | None = None
     reach_of: str | None = None
+    conditional_on: tuple[str, ...] = ()
+    """Obligations of other parties this one was offered only in return for: it is not in force until every
+    party owing one of them has adopted the treaty (Russia's 9M729 pledge of 26 Oct 2020)."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,9 @@ class Treaty:
     territorial_view: str = "de-jure"
     in_force_from: str | None = None
     path: str | None = None
+    readings: tuple[Reading, ...] = ()
+    sha256: str = ""
+    """SHA-256 (hex) of the RFC 8785 canonical form of the validated treaty file: what adoption entries pin."""
 
     def party(self, party_id: str) -> Party:
         from moratorium.errors import NotFoundError

@@ -85,7 +85,7 @@ class ZoneModel(_Strict):
     description: str | None = None
     countries: list[str] = []
     subjects: list[str] = []
-    russia: Literal["european", "asian", "all"] | None = None
+    russia: Literal["european", "asian", "far-east", "all"] | None = None
     sites: list[str] = []
     everywhere: bool = False
     exclude_countries: list[str] = []
@@ -125,6 +125,7 @@ class ObligationModel(_Strict):
     limit: int | None = Field(default=None, ge=0)
     freeze_date: str | None = Field(default=None, pattern=_DATE)
     reach_of: str | None = None
+    conditional_on: list[str] = []
 
     _d = field_validator("freeze_date", mode="before")(date_text)
 
@@ -194,6 +195,22 @@ class NotificationModel(_Strict):
     parties: list[str] = []
 
 
+class ReadingModel(_Strict):
+    default: str
+    admits: list[str] = Field(min_length=1)
+    description: str | None = None
+
+    @field_validator("default", "admits", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        # YAML reads `false` and `true` as booleans; readings are named values
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, list):
+            return [str(v).lower() if isinstance(v, bool) else v for v in value]
+        return value
+
+
 class TreatyFile(_Strict):
     id: str = Field(pattern=_ID)
     name: str
@@ -212,5 +229,6 @@ class TreatyFile(_Strict):
     reciprocity: list[ReciprocityModel] = []
     verification: VerificationModel = VerificationModel()
     notifications: list[NotificationModel] = []
+    readings: dict[str, ReadingModel] = {}
 
     _d = field_validator("date", "in_force_from", mode="before")(date_text)
