@@ -47,6 +47,7 @@ def render_treaty(con: Console, t: Treaty) -> None:
     from rich.table import Table
 
     con.print(f"[bold]{t.name}[/bold] ({t.id}, {t.date})")
+    con.print(f"SHA-256 of the canonical form (what adoption entries pin): {t.sha256}")
     con.print(t.summary.strip())
     con.print("Parties: " + "; ".join(f"{p.id} ({p.name})" for p in t.parties))
     if t.item_classes:
@@ -62,7 +63,10 @@ def render_treaty(con: Console, t: Treaty) -> None:
     for o in t.obligations:
         scope = ", ".join([*o.systems, *o.item_classes, *o.launcher_classes]) or (
             f"{o.category} <= {o.limit}" if o.kind == "ceiling" else f"{o.category} frozen at {o.freeze_date}")
-        table.add_row(o.id, o.party, o.kind, o.zone, scope, f"{o.period_from or ''}..{o.period_until or ''}")
+        period = f"{o.period_from or ''}..{o.period_until or ''}"
+        if o.conditional_on:
+            period += f"; only if {', '.join(o.conditional_on)} is adopted"
+        table.add_row(o.id, o.party, o.kind, o.zone, scope, period)
     con.print(table)
     for r in t.reciprocity:
         con.print(f"Reciprocity [bold]{r.id}[/bold]: suspends {', '.join(r.suspends)} while {r.party} deploys "
@@ -75,6 +79,13 @@ def render_treaty(con: Console, t: Treaty) -> None:
                   + (f"; {ins.duration_h:g} h on site" if ins.duration_h else "")
                   + (f" (+{ins.extension_h:g} h)" if ins.extension_h else "")
                   + (f" [assumption: {ins.assumption}]" if ins.assumption else ""))
+    if t.readings:
+        readings = Table(title="Readings (interpretive choices; default first, `--reading KEY=VALUE` to change)")
+        for col in ("reading", "default", "admits", "why"):
+            readings.add_column(col, overflow="fold")
+        for reading in t.readings:
+            readings.add_row(reading.key, reading.default, " | ".join(reading.admits), reading.description or "")
+        con.print(readings)
     con.print("Sources: " + "; ".join(f"{s.id} {s.title}" for s in t.sources))
 
 

@@ -133,10 +133,16 @@ def sensitivity(
             table.add_row(v.party, v.obligation, v.status, "no reading", "-", "-")
         for i, f in enumerate(flips):
             table.add_row(v.party if i == 0 else "", v.obligation if i == 0 else "", v.status if i == 0 else "",
-                          f"{f.reading}={f.value}", f"{f.status} (default: {f.default_status})",
+                          f"{f.reading}={f.value}",
+                          f"{f.status} {_views(f.perspectives)} (default: {f.default_status} "
+                          f"{_views(f.default_perspectives)})",
                           f"seq {f.seq}, {f.date}")
     console().print(table)
     console().print("Defaults: " + ", ".join(f"{k}={v}" for k, v in report.readings.items()))
+
+
+def _views(perspectives: tuple[tuple[str, str], ...]) -> str:
+    return "[" + ", ".join(f"{p}: {s}" for p, s in perspectives) + "]"
 
 
 def register(app: typer.Typer) -> None:

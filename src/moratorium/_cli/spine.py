@@ -137,12 +137,13 @@ def classify(system_id: Annotated[str, typer.Argument(metavar="SYSTEM")],
     from rich.table import Table
 
     table = Table(title=f"{system.name} under {treaty_id}")
-    for col in ("claim", "claimant", "range km", "item class", "limited", "source"):
+    for col in ("claim", "claimant", "range km", "item class", "status", "source"):
         table.add_column(col)
     for r in rows:
         q = f"{r.qualifier} " if r.qualifier else ""
+        status = r.status + ("" if r.counted else " (not counted)")
         table.add_row(r.claim, r.claimant, f"{q}{r.range_km:g}" + (" (unverified)" if r.unverified else ""),
-                      r.item_class or "-", "yes" if r.limited else "no", r.source)
+                      r.item_class or "-", status, r.source)
     console().print(table)
 
 

@@ -34,9 +34,10 @@ from moratorium.errors import ConflictError, InputError, NotFoundError
 
 if TYPE_CHECKING:
     from moratorium.catalog import System
+    from moratorium.ledger.entry import Entry
 
 __all__ = ["CLAIM_KINDS", "ClaimBody", "ClaimRecord", "ClaimRetraction", "apply_claim_entry", "catalog_claims",
-           "claims_digest", "view"]
+           "catalog_entries", "claims_digest", "view"]
 
 _ID = r"^[a-z0-9][a-z0-9._-]*$"
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -299,3 +300,16 @@ def catalog_claims(catalog: Catalog, *, claimants: set[str] | None = None,
         if missing:
             raise NotFoundError(f"no catalogue claim {', '.join(missing)} (keys are SUBJECT/ID)", field="only")
     return bodies
+
+
+def catalog_entries(party: str, *, effective: str, claimants: set[str] | None = None,
+                    only: set[str] | None = None, catalog: Catalog | None = None) -> list[Entry]:
+    """``claim`` entries by ``party`` importing the catalogue's claims (see ``catalog_claims``), dated
+    ``effective``; ``claimants`` defaults to the party itself unless ``only`` names the claims."""
+    from moratorium.catalog import load_catalog
+    from moratorium.ledger.entry import Entry
+
+    if claimants is None and only is None:
+        claimants = {party}
+    bodies = catalog_claims(catalog or load_catalog(), claimants=claimants, only=only)
+    return [Entry(author=party, kind="claim", effective=effective, recorded=effective, body=b) for b in bodies]

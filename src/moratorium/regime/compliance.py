@@ -37,7 +37,7 @@ from moratorium.regime.matching import CONTESTED, DEFINITE, NONE, match_item
 from moratorium.regime.state import Holding, RegimeState, Replayer
 from moratorium.regime.verdict import Dependency, Verdict
 from moratorium.treaty import Obligation, Treaty
-from moratorium.treaty.classify import effective_range_km
+from moratorium.treaty.classify import claim_interval, counted_range_claims
 from moratorium.treaty.readings import Readings, apply_readings, resolve
 from moratorium.treaty.zones import Place, in_zone
 
@@ -181,10 +181,24 @@ def _reach_level(treaty: Treaty, catalog: Catalog, ob: Obligation, h: Holding,
     target = treaty.party(ob.reach_of).territory
     distance_km = reach.min_distance_km(h.place.lat, h.place.lon, target)
     system = catalog.systems[h.system]
-    flags = [effective_range_km(c) >= distance_km for c in system.ranges_km if not c.unverified]
+    counted, _ = counted_range_claims(system)
+    # a claim reaches if its whole interval does, misses if none of it does, and leaves it open otherwise
+    flags = []
+    for c in counted:
+        interval = claim_interval(c)
+        flags.append(DEFINITE if interval.low >= distance_km else NONE if interval.high < distance_km
+                     else CONTESTED)
     detail = (f"{h.place.name} is {distance_km:,.1f} km (WGS84 geodesic) from {ob.reach_of}'s territory; "
               + "; ".join(f"{c.label} km" for c in system.ranges_km))
-    level = DEFINITE if flags and all(flags) else (CONTESTED if any(flags) else NONE)
+    if not flags:
+        level = CONTESTED
+        detail += f"; no range claim for {system.name} in the record"
+    elif all(f == DEFINITE for f in flags):
+        level = DEFINITE
+    elif all(f == NONE for f in flags):
+        level = NONE
+    else:
+        level = CONTESTED
     return level, [Dependency(kind="reach", subject=f"entry {h.seq}", detail=detail,
                               status_if="violation" if level == CONTESTED else None)]
 

@@ -23,16 +23,22 @@ __all__ = ["Flip", "Sensitivity", "sensitivity"]
 
 @dataclass(frozen=True)
 class Flip:
+    """Under ``reading=value`` the verdict is ``status`` (each party's view in ``perspectives``) where the
+    defaults give ``default_status``, first after entry ``seq``."""
+
     reading: str
     value: str
     status: str
     default_status: str
     seq: int
     date: str
+    perspectives: tuple[tuple[str, str], ...] = ()
+    default_perspectives: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"reading": self.reading, "value": self.value, "status": self.status,
-                "default_status": self.default_status, "seq": self.seq, "date": self.date}
+                "perspectives": dict(self.perspectives), "default_status": self.default_status,
+                "default_perspectives": dict(self.default_perspectives), "seq": self.seq, "date": self.date}
 
 
 @dataclass(frozen=True)
@@ -48,15 +54,18 @@ class Sensitivity:
                              for v in self.verdicts]}
 
 
-def _status_series(steps: Sequence[TimelineStep]) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
-    """(party, obligation) -> [(seq, date, status)] after every entry."""
-    current: dict[tuple[str, str], str] = {}
-    series: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+_State = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _status_series(steps: Sequence[TimelineStep]) -> dict[tuple[str, str], list[tuple[int, str, _State]]]:
+    """(party, obligation) -> [(seq, date, (status, perspectives))] after every entry."""
+    current: dict[tuple[str, str], _State] = {}
+    series: dict[tuple[str, str], list[tuple[int, str, _State]]] = {}
     for step in steps:
         for _, new in step.changes:
-            current[(new.party, new.obligation)] = new.status
-        for key, status in current.items():
-            series.setdefault(key, []).append((step.seq, step.date, status))
+            current[(new.party, new.obligation)] = (new.status, tuple(new.perspectives.items()))
+        for key, state in current.items():
+            series.setdefault(key, []).append((step.seq, step.date, state))
     return series
 
 
@@ -75,9 +84,10 @@ def sensitivity(treaty: Treaty, entries: Sequence[SignedEntry], *, catalog: Cata
                                 assume_adopted=assume_adopted)
             alt = _status_series(steps)
             for key, series in base.items():
-                for (seq, date, status), (_, _, alt_status) in zip(series, alt.get(key, []), strict=False):
-                    if status != alt_status:
-                        flips.setdefault(key, []).append(Flip(reading=reading.key, value=value, status=alt_status,
-                                                              default_status=status, seq=seq, date=date))
+                for (seq, date, state), (_, _, alt_state) in zip(series, alt.get(key, []), strict=False):
+                    if state != alt_state:
+                        flips.setdefault(key, []).append(Flip(
+                            reading=reading.key, value=value, status=alt_state[0], default_status=state[0],
+                            seq=seq, date=date, perspectives=alt_state[1], default_perspectives=state[1]))
                         break
     return Sensitivity(verdicts=tuple(verdicts), flips={k: tuple(v) for k, v in flips.items()}, readings=defaults)

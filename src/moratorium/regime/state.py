@@ -23,9 +23,7 @@ from moratorium.treaty.zones import Place
 
 __all__ = ["Holding", "RegimeState", "Replayer", "TreatyMismatchError", "replay"]
 
-
-class TreatyMismatchError(InputError):
-    """A log adopted a treaty text other than the one it is being evaluated against (names both hashes)."""
+TreatyMismatchError = kinds.TreatyMismatchError
 
 
 @dataclass(frozen=True)
@@ -123,16 +121,12 @@ class Replayer:
             raise InputError(f"date out of order: {entry.effective} is before the previous entry's {st.now}",
                              seq=seq, field="effective")
         body = kinds.parse_body(entry.kind, entry.body, seq=seq)
-        kinds.authorize(entry.author, entry.kind, body, parties=self._parties, treaty_id=self.treaty.id, seq=seq)
+        kinds.authorize(entry.author, entry.kind, body, parties=self._parties, treaty_id=self.treaty.id, seq=seq,
+                        treaty_sha256=self.treaty.sha256)
         author, eff = entry.author, entry.effective
         summary = entry.kind
         holdings_before = len(st.holdings)
         if isinstance(body, kinds.TreatyRef):
-            if body.treaty_sha256 is not None and self.treaty.sha256 and body.treaty_sha256 != self.treaty.sha256:
-                raise TreatyMismatchError(
-                    f"adopted treaty {body.treaty} has SHA-256 {body.treaty_sha256}, but the treaty given has "
-                    f"{self.treaty.sha256}: evaluate the log against the text it adopted", seq=seq,
-                    field="body.treaty_sha256")
             if entry.kind == "treaty-adoption":
                 st.adopted[author] = seq
                 st.withdrawn.pop(author, None)
