@@ -132,3 +132,19 @@ def test_two_fresh_environments_from_the_lock_write_byte_identical_results(tmp_p
 
     locked = hashlib.sha256(requirement_lines((root / "requirements.lock").read_text()).encode()).hexdigest()
     assert json.loads(outputs[0])["inputs"]["lock_sha256"] == locked
+
+
+def test_scenario_claim_import_errors_name_file_and_line(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("id: s\nname: S\ntreaty: ru-2020-offer\nseed: s\nclaims:\n  - {by: RU, claimants: [RU]}\n"
+                        "  - {by: NATO, only: [9m729/no-such-claim]}\ntimeline:\n"
+                        "  - {date: 2020-10-26, by: RU, kind: treaty-adoption, body: {treaty: ru-2020-offer}}\n")
+    done = run("run", str(scenario))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{scenario}:7:" in done.stderr and "9m729/no-such-claim" in done.stderr
+    pinned = scenario.read_text().replace("  - {by: NATO, only: [9m729/no-such-claim]}\n", "").replace(
+        "body: {treaty: ru-2020-offer}", "body: {treaty: ru-2020-offer, treaty_sha256: " + "a" * 64 + "}")
+    scenario.write_text(pinned)
+    done = run("run", str(scenario), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "treaty_sha256" in done.stderr and "a" * 64 in done.stderr
+    assert not (tmp_path / "out").exists()
