@@ -35,7 +35,7 @@ from moratorium.ledger.entry import SignedEntry
 from moratorium.regime.claims import view as claim_view
 from moratorium.regime.matching import CONTESTED, DEFINITE, NONE, match_item
 from moratorium.regime.state import Holding, RegimeState, Replayer
-from moratorium.regime.verdict import Dependency, Verdict
+from moratorium.regime.verdict import Basis, Dependency, Status, Verdict
 from moratorium.treaty import Obligation, Treaty
 from moratorium.treaty.classify import claim_interval, counted_range_claims
 from moratorium.treaty.readings import Readings, apply_readings, resolve
@@ -117,7 +117,7 @@ def _dedupe(deps: list[Dependency]) -> list[Dependency]:
 
 
 def _ban(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, holdings: list[Holding],
-         reach: ReachAnalysis | None) -> tuple[str, list[int], list[Dependency], str]:
+         reach: ReachAnalysis | None) -> tuple[Status, list[int], list[Dependency], str]:
     zone = treaty.zone(ob.zone)
     established: list[int] = []
     doubtful: list[int] = []
@@ -146,7 +146,7 @@ def _ban(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, hold
             deps.extend(m.dependencies)
         else:
             doubtful.append(h.seq)
-            status_if = "violation"
+            status_if: Status = "violation"
             for d in m.dependencies:
                 deps.append(Dependency(kind=d.kind, subject=d.subject, detail=d.detail,
                                        status_if=status_if if level == CONTESTED else None))
@@ -203,7 +203,7 @@ def _reach_level(treaty: Treaty, catalog: Catalog, ob: Obligation, h: Holding,
                               status_if="violation" if level == CONTESTED else None)]
 
 
-def _count(ob: Obligation, st: RegimeState) -> tuple[str, list[int], list[Dependency], str]:
+def _count(ob: Obligation, st: RegimeState) -> tuple[Status, list[int], list[Dependency], str]:
     assert ob.category is not None
     declared = [(seq, eff, counts) for seq, party, eff, counts in st.declarations
                 if party == ob.party and ob.category in counts]
@@ -213,7 +213,7 @@ def _count(ob: Obligation, st: RegimeState) -> tuple[str, list[int], list[Depend
     value = counts[ob.category]
     if ob.kind == "ceiling":
         assert ob.limit is not None
-        status = "violation" if value > ob.limit else "compliant"
+        status: Status = "violation" if value > ob.limit else "compliant"
         return status, [seq], [], f"declared {value} {ob.category} against a ceiling of {ob.limit}"
     assert ob.freeze_date is not None
     base = [(s, c) for s, e, c in declared if e <= ob.freeze_date]
@@ -221,8 +221,8 @@ def _count(ob: Obligation, st: RegimeState) -> tuple[str, list[int], list[Depend
         return "unverified", [seq], [], f"no {ob.category} level declared on or before {ob.freeze_date}"
     base_seq, base_counts = base[-1]
     level = base_counts[ob.category]
-    status = "violation" if value > level else "compliant"
-    return status, sorted({base_seq, seq}), [], f"declared {value} {ob.category} against a frozen level of {level}"
+    frozen: Status = "violation" if value > level else "compliant"
+    return frozen, sorted({base_seq, seq}), [], f"declared {value} {ob.category} against a frozen level of {level}"
 
 
 def _standing(holdings: list[Holding], readings: Readings) -> list[Holding]:
@@ -247,7 +247,7 @@ def _as_seen_by(holdings: list[Holding], perspective: str | None) -> list[Holdin
     return out
 
 
-def _basis(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState) -> str:
+def _basis(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState) -> Basis:
     """Why a ``compliant`` verdict holds: a conforming inspection of the party in the zone, the party's
     declarations, or nothing in the record either way (as the IAEA separates declared-material conclusions from
     the broader conclusion)."""
@@ -270,7 +270,7 @@ _BASIS_TEXT = {"inspected": "an inspection found the zone conforming",
 
 
 def _evaluate_one(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, holdings: list[Holding],
-                  reach: ReachAnalysis | None, readings: Readings) -> tuple[str, list[int], list[Dependency], str]:
+                  reach: ReachAnalysis | None, readings: Readings) -> tuple[Status, list[int], list[Dependency], str]:
     if ob.kind in ("ceiling", "freeze"):
         return _count(ob, st)
     sus_evidence, sus_deps = _suspension(treaty, catalog, ob, st, holdings, readings)
@@ -315,21 +315,22 @@ def evaluate(treaty: Treaty, st: RegimeState, *, catalog: Catalog | None = None,
                                     evidence=base_evidence, reason=why, readings=applied,
                                     perspectives={p: "not-in-force" for p in parties}))
             continue
-        per: dict[str, tuple[str, list[int], list[Dependency], str]] = {}
+        per: dict[str, tuple[Status, list[int], list[Dependency], str]] = {}
         for p in parties:
             per[p] = _evaluate_one(eff_treaty, views[p], ob, st, _as_seen_by(holdings, p), reach, applied)
         statuses = {p: r[0] for p, r in per.items()}
         _, _, record_deps, _ = _evaluate_one(eff_treaty, record_view, ob, st, holdings, reach, applied)
-        distinct = set(statuses.values())
+        distinct: set[Status] = set(statuses.values())
         evidence = sorted({e for r in per.values() for e in r[1]})
         deps = _dedupe(record_deps + [d for r in per.values() for d in r[2]])
+        status: Status
         if len(distinct) == 1:
             status = distinct.pop()
             reason = per[parties[0]][3]
         else:
             status = "disputed"
             reason = "; ".join(f"{p}: {statuses[p]} ({per[p][3]})" for p in parties)
-        basis = None
+        basis: Basis | None = None
         if "compliant" in statuses.values():
             basis = _basis(eff_treaty, base, ob, st)
             if status == "compliant":

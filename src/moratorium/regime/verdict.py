@@ -25,7 +25,7 @@ class Dependency:
     kind: str
     subject: str
     detail: str
-    status_if: str | None = None
+    status_if: Status | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "subject": self.subject, "detail": self.detail, "status_if": self.status_if}
@@ -38,12 +38,12 @@ class Verdict:
 
     party: str
     obligation: str
-    status: str
+    status: Status
     evidence: tuple[int, ...] = ()
     depends_on: tuple[Dependency, ...] = field(default=())
     reason: str = ""
-    perspectives: Mapping[str, str] = field(default_factory=dict)
-    basis: str | None = None
+    perspectives: Mapping[str, Status] = field(default_factory=dict)
+    basis: Basis | None = None
     readings: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:

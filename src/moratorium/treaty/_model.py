@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from moratorium.treaty.readings import Reading
 
 __all__ = [
     "EUROPEAN_RUSSIA_DEFINITIONS",
+    "Activity",
     "InspectionRight",
     "ItemClass",
     "LauncherClass",
     "NotificationDuty",
     "Obligation",
+    "ObligationKind",
     "Party",
     "QuotaStep",
     "RangeBand",
@@ -22,6 +25,9 @@ __all__ = [
     "Verification",
     "Zone",
 ]
+
+ObligationKind = Literal["ban", "ceiling", "freeze", "reach-ban"]
+Activity = Literal["deploy", "possess", "produce", "flight-test"]
 
 EUROPEAN_RUSSIA_DEFINITIONS = ("federal-districts", "urals-line", "attu", "continental")
 """Ways to draw "European Russia" (reference/catalog.md, "Zones"); a treaty file picks one."""
@@ -119,8 +125,8 @@ class Obligation:
 
     id: str
     party: str
-    kind: str
-    activity: str
+    kind: ObligationKind
+    activity: Activity
     zone: str
     description: str
     item_classes: tuple[str, ...] = ()
