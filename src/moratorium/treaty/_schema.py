@@ -24,6 +24,9 @@ class SourceModel(_Strict):
     id: str
     title: str
     url: str | None = None
+    accessed: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    _accessed = field_validator("accessed", mode="before")(date_text)
 
 
 class PartyModel(_Strict):
