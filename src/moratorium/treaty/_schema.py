@@ -29,12 +29,23 @@ class SourceModel(_Strict):
     _accessed = field_validator("accessed", mode="before")(date_text)
 
 
+class AccessionModel(_Strict):
+    """A bloc member's accession: ``country`` (ISO 3166-1 alpha-3) joined on ``date`` (data for a dated
+    membership; ``members`` lists the membership at the treaty's date)."""
+
+    country: str = Field(pattern=r"^[A-Z]{3}$")
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    _d = field_validator("date", mode="before")(date_text)
+
+
 class PartyModel(_Strict):
     id: str = Field(pattern=_PARTY)
     name: str
     kind: Literal["state", "bloc"] = "state"
     countries: list[str] = []
     members: list[str] = []
+    accessions: list[AccessionModel] = []
 
     @field_validator("countries", "members")
     @classmethod

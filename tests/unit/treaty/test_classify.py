@@ -20,6 +20,7 @@ def test_9m729_under_each_claim_inf() -> None:
         "us-test": ("glcm-intermediate", True),  # longest test 2,070 km
         "faz-nuclear": ("glcm-intermediate", True),
         "faz-conventional": ("glcm-intermediate", True),
+        "ua-flight": ("glcm-intermediate", True),  # a flight of more than 1,200 km, 5 Oct 2025 (Reuters)
     }
 
 
