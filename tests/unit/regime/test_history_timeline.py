@@ -13,18 +13,20 @@ EXPECTED = [
     (0, "RU", "ru-moratorium-europe", None, "not-in-force"),
     (0, "RU", "ru-moratorium-asia", None, "not-in-force"),
     (0, "NATO", "nato-reciprocal-europe", None, "not-in-force"),
-    # the offer: Russia's pledges come into force; the 9M729 sites are NATO's allegation, its range contested
-    (6, "RU", "ru-no-9m729-european-russia", "not-in-force", "unverified"),
-    (6, "RU", "ru-moratorium-europe", "not-in-force", "unverified"),
-    (6, "RU", "ru-moratorium-asia", "not-in-force", "unverified"),
+    # the offer: Russia's pledges come into force; the 9M729 sites are NATO's allegation, its range contested.
+    # Kamyshlov (Urals) is no longer in the Asia-Pacific zone (Far Eastern district only), so nothing is alleged
+    # there: the Asian pledge is compliant (issue 10; was "unverified" on the Kamyshlov observation)
+    (12, "RU", "ru-no-9m729-european-russia", "not-in-force", "unverified"),
+    (12, "RU", "ru-moratorium-europe", "not-in-force", "unverified"),
+    (12, "RU", "ru-moratorium-asia", "not-in-force", "compliant"),
     # Typhon (Tomahawk) in Luzon: US-made INF-range missiles appear in the Asia-Pacific
-    (10, "RU", "ru-moratorium-asia", "unverified", "suspended"),
+    (19, "RU", "ru-moratorium-asia", "compliant", "suspended"),
     # Oreshnik fired in combat from Kapustin Yar, announced by Russia itself
-    (13, "RU", "ru-moratorium-europe", "unverified", "violation"),
-    # Russia ends its moratorium
-    (14, "RU", "ru-no-9m729-european-russia", "unverified", "not-in-force"),
-    (14, "RU", "ru-moratorium-europe", "violation", "not-in-force"),
-    (14, "RU", "ru-moratorium-asia", "suspended", "not-in-force"),
+    (24, "RU", "ru-moratorium-europe", "unverified", "violation"),
+    # Russia ends its moratorium (4 Aug 2025)
+    (28, "RU", "ru-no-9m729-european-russia", "unverified", "not-in-force"),
+    (28, "RU", "ru-moratorium-europe", "violation", "not-in-force"),
+    (28, "RU", "ru-moratorium-asia", "suspended", "not-in-force"),
 ]
 
 
@@ -41,27 +43,28 @@ def test_timeline_of_verdict_changes_is_pinned(result) -> None:
 
 def test_evidence_points_at_the_entries_that_justify_each_change(result) -> None:
     changes = {(s.seq, new.obligation): new for s in result.steps for _, new in s.changes}
-    assert changes[(6, "ru-no-9m729-european-russia")].evidence == (1, 2, 3)  # Kapustin Yar, Shuya, Mozdok
-    assert changes[(6, "ru-moratorium-asia")].evidence == (4,)  # Kamyshlov, east of the Urals
-    assert changes[(10, "ru-moratorium-asia")].evidence == (10,)
-    assert changes[(13, "ru-moratorium-europe")].evidence == (13,)
+    assert changes[(12, "ru-no-9m729-european-russia")].evidence == (3, 4, 5)  # Kapustin Yar, Shuya, Mozdok
+    assert changes[(12, "ru-moratorium-asia")].evidence == (12,)  # nothing alleged in the Far East
+    assert changes[(19, "ru-moratorium-asia")].evidence == (19,)
+    assert changes[(24, "ru-moratorium-europe")].evidence == (24,)
 
 
 def test_verdicts_show_their_range_claim_and_dual_capability_dependencies(result) -> None:
     changes = {(s.seq, new.obligation): new for s in result.steps for _, new in s.changes}
-    europe = changes[(6, "ru-moratorium-europe")]
+    europe = changes[(12, "ru-moratorium-europe")]
     kinds = {(d.kind, d.subject, d.status_if) for d in europe.depends_on}
     # the 9M729's range is contested: under the US claim the allegation would be a violation
     assert ("range-claim", "9m729", "violation") in kinds
     # Aegis Ashore's Mk-41: suspended if it can fire Tomahawk, as Russia claims
     assert ("launcher-capability", "mk41-aegis-ashore:tomahawk", "suspended") in kinds
-    violation = changes[(13, "ru-moratorium-europe")]
+    violation = changes[(24, "ru-moratorium-europe")]
     assert ("launcher-capability", "mk41-aegis-ashore:tomahawk", "suspended") in {
         (d.kind, d.subject, d.status_if) for d in violation.depends_on}
 
 
 def test_bornholm_sm6_is_not_inf_range_under_the_consensus_rule(result) -> None:
-    assert [c for c in result.steps[8].changes] == []
+    assert "Bornholm" in result.steps[17].action
+    assert [c for c in result.steps[17].changes] == []
 
 
 def test_final_verdicts_and_replay_determinism(result) -> None:
