@@ -25,6 +25,7 @@ class SourceModel(_Strict):
     title: str
     url: str | None = None
     accessed: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    confidence: Literal["low", "medium", "high"] | None = None
 
     _accessed = field_validator("accessed", mode="before")(date_text)
 
