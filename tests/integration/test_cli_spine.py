@@ -84,8 +84,10 @@ def test_run_history_json_contract(tmp_path: Path) -> None:
     assert set(doc["verdicts"][0]) >= {"party", "obligation", "status", "evidence", "depends_on", "perspectives",
                                        "basis"}
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    # Dark Eagle (Australia, Jul 2025) and SM-6 (surface-attack role, no longer typed as a SAM) now get maps
     assert written == ["checkpoint.txt", "entries.jsonl", "keys.json", "log.sqlite", "map-9m729.png",
-                       "map-oreshnik.png", "map-tomahawk.png", "map.html", "report.html", "result.json"]
+                       "map-dark-eagle.png", "map-oreshnik.png", "map-sm-6.png", "map-tomahawk.png", "map.html",
+                       "report.html", "result.json"]
     report = (tmp_path / "out" / "report.html").read_text()
     assert "data:image/png;base64," in report and 'href="map.html"' in report
     assert "http://" not in (tmp_path / "out" / "map.html").read_text().split("<script>")[0]  # nothing fetched

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,28 +12,52 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from moratorium.catalog import Launcher, Site, System
+    from moratorium.catalog import CapabilityClaim, Claim, Launcher, Site, System
     from moratorium.regime.verdict import Verdict
     from moratorium.scenario.run import RunResult
     from moratorium.treaty import Treaty
 
-__all__ = ["launcher_json", "render_run", "render_treaty", "site_json", "system_json", "treaty_json"]
+__all__ = ["claim_source_label", "launcher_json", "render_run", "render_treaty", "site_json", "system_json",
+           "treaty_json"]
 
 _STYLE = {"compliant": "green", "violation": "bold red", "suspended": "yellow", "unverified": "magenta",
           "disputed": "bold magenta",
           "needs-analysis": "cyan", "not-in-force": "dim"}
 
 
+def claim_source_label(c: Claim | CapabilityClaim) -> str:
+    """One line naming a claim's source: title, publication date, address, the day it was checked, and its
+    confidence where the catalogue marks one (``... [accessed 2026-12-01] (confidence: low)``)."""
+    label = c.source_ref.label
+    return label + (f" (confidence: {c.confidence})" if c.confidence else "")
+
+
+def _with_labels(claims: list[dict[str, Any]], models: Sequence[Claim | CapabilityClaim]) -> None:
+    for doc, claim in zip(claims, models, strict=True):
+        doc["source_label"] = claim_source_label(claim)
+
+
 def system_json(s: System) -> dict[str, Any]:
-    return asdict(s)
+    """``asdict`` of the system; each claim also carries ``source_label`` (source, date, accessed, confidence)."""
+    doc = asdict(s)
+    _with_labels(doc["ranges_km"], s.ranges_km)
+    _with_labels(doc["speeds_kmh"], s.speeds_kmh)
+    return doc
 
 
 def launcher_json(lnc: Launcher) -> dict[str, Any]:
-    return asdict(lnc)
+    """``asdict`` of the launcher; each capability claim also carries ``source_label``."""
+    doc = asdict(lnc)
+    for system, claims in lnc.can_fire.items():
+        _with_labels(doc["can_fire"][system], claims)
+    return doc
 
 
 def site_json(s: Site) -> dict[str, Any]:
-    return asdict(s)
+    """``asdict`` of the site, with ``source_labels`` (one line per source) and its ``confidence``."""
+    doc = asdict(s)
+    doc["source_labels"] = [r.label for r in s.source_refs] or list(s.sources)
+    return doc
 
 
 def treaty_json(t: Treaty) -> dict[str, Any]:

@@ -24,6 +24,20 @@ class SourceModel(_Strict):
     id: str
     title: str
     url: str | None = None
+    accessed: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    confidence: Literal["low", "medium", "high"] | None = None
+
+    _accessed = field_validator("accessed", mode="before")(date_text)
+
+
+class AccessionModel(_Strict):
+    """A bloc member's accession: ``country`` (ISO 3166-1 alpha-3) joined on ``date`` (data for a dated
+    membership; ``members`` lists the membership at the treaty's date)."""
+
+    country: str = Field(pattern=r"^[A-Z]{3}$")
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    _d = field_validator("date", mode="before")(date_text)
 
 
 class PartyModel(_Strict):
@@ -32,6 +46,7 @@ class PartyModel(_Strict):
     kind: Literal["state", "bloc"] = "state"
     countries: list[str] = []
     members: list[str] = []
+    accessions: list[AccessionModel] = []
 
     @field_validator("countries", "members")
     @classmethod

@@ -49,6 +49,7 @@ ABOUT_FRACTION = 0.1
 UP_TO_LOW_FRACTION = 0.9
 """``up-to X`` covers [0.9 X, X] (modelling assumption)."""
 _EPSILON_KM = 1e-6
+_BOUNDS = ("more-than", "less-than")
 
 
 @dataclass(frozen=True)
@@ -139,17 +140,26 @@ def class_bands(system: System, classes: Collection[str], treaty: Treaty, *,
 def counted_range_claims(system: System) -> tuple[tuple[Claim, ...], str | None]:
     """The claims that decide a system's class, and why others do not count.
 
-    Unverified claims never decide unless nothing else is known; for a GLBM type with ``tested`` claims only the
-    longest tested range counts (INF Art. VII(4)).
+    Unverified claims never decide unless nothing else is known; a bound (``more-than``/``less-than``) decides only
+    where no figure is claimed; for a GLBM type with ``tested`` claims only the longest tested range counts (INF
+    Art. VII(4)).
     """
     claims = tuple(c for c in system.ranges_km if not c.unverified) or system.ranges_km
+    figures = tuple(c for c in claims if c.qualifier not in _BOUNDS or c.interval is not None)
+    if figures and len(figures) < len(claims):
+        # a bound ("more than 500 km" flown in a test) constrains a figure but is not one: it decides only where
+        # nobody claims a figure
+        claims = figures
+        note: str | None = "a bound (more than / less than) does not count where a figure is claimed"
+    else:
+        note = None
     if system.type in ("ballistic", "glide"):
         tested = [c for c in claims if c.qualifier == "tested"]
         if tested:
             longest = max(tested, key=lambda c: claim_interval(c).high)
             return (longest,), (f"INF Art. VII(4): a GLBM type's range is the maximum range to which it has been "
                                 f"tested ({longest.claimant}: {longest.value:g} km)")
-    return claims, None
+    return claims, note
 
 
 def class_for(system: System, range_km: float, treaty: Treaty, *, basing: str = "ground") -> ItemClass | None:

@@ -43,14 +43,15 @@ def test_without_reach_analysis_the_verdict_is_needs_analysis() -> None:
     verdict = _verdict(_entries(ANADYR), None)
     # under Russia's own figure (up to 5,500 km, wholly INF-range) only reach analysis can decide; the US's
     # "more than 3,000 km" straddles the 5,500 km edge, so by the US's claims the record cannot decide it at all
-    assert verdict.perspectives == {"RU": "needs-analysis", "US": "unverified"}
+    assert verdict.perspectives == {"RU": "needs-analysis", "US": "unverified", "NATO": "unverified"}
 
 
 def test_oreshnik_in_chukotka_reaches_alaska() -> None:
     verdict = _verdict(_entries(ANADYR), TerritoryDistance())
     # by Russia's own figure (up to 5,500 km) Alaska, ~600 km away, is in reach; the US's "more than 3,000 km"
     # straddles the 5,500 km class edge, so by its claims the item's class is open
-    assert verdict.perspectives == {"RU": "violation", "US": "unverified"}
+    # (NATO signed no claim: it reads the record, where Russia's figure is low-confidence and only the US's counts)
+    assert verdict.perspectives == {"RU": "violation", "US": "unverified", "NATO": "unverified"}
     assert verdict.status == "disputed"
 
 
@@ -60,12 +61,12 @@ def test_oreshnik_at_kapustin_yar_does_not_reach_us_territory() -> None:
     verdict = _verdict(_entries(KAPUSTIN_YAR), TerritoryDistance())
     # Russia's own figure keeps the US out of reach; the US says only "more than 3,000 km" (a class, not a
     # figure), which neither reaches nor clears 8,000 km: the perspectives differ
-    assert verdict.perspectives == {"RU": "compliant", "US": "unverified"}
+    assert verdict.perspectives == {"RU": "compliant", "US": "unverified", "NATO": "unverified"}
     assert verdict.status == "disputed"
 
 
 def test_contested_range_reach_is_unverified() -> None:
     # 9M729 in Chukotka: ~600-900 km from Alaska, within the US claim (2,500 km), beyond Russia's (480 km)
     verdict = _verdict(_entries(ANADYR, "9m729"), TerritoryDistance())
-    assert verdict.perspectives == {"RU": "compliant", "US": "violation"}
+    assert verdict.perspectives["RU"] == "compliant" and verdict.perspectives["US"] == "violation"
     assert verdict.status == "disputed"
