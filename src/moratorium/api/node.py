@@ -39,9 +39,43 @@ if TYPE_CHECKING:
     from moratorium.ledger.sqllog import SqlLog
     from moratorium.treaty import Treaty
 
-__all__ = ["DEFAULT_ORIGIN_PREFIX", "Node", "PeerStatus"]
+__all__ = ["DEFAULT_ORIGIN_PREFIX", "Node", "PeerStatus", "WitnessConfig"]
 
 DEFAULT_ORIGIN_PREFIX = "moratorium.example"
+
+
+@dataclass
+class WitnessConfig:
+    """An external C2SP witness this node submits its checkpoints to (``serve --witness VKEY@URL``)."""
+
+    key: PublicKey
+    url: str
+    size: int = 0
+    cosigned_size: int | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        from moratorium.ledger.checkpoint import vkey
+
+        return {"vkey": vkey(self.key.party, self.key.raw, cosigner=True), "url": self.url,
+                "cosigned_size": self.cosigned_size, "error": self.error}
+
+
+class _MirrorWitnessState:
+    """The witness record of ``add-checkpoint``: each mirror's ``ledger_cosigned`` row for this node's party."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    def latest(self, origin: str) -> str | None:
+        party = self._node.party_of_origin(origin)
+        return self._node.log(party).cosigned_state(self._node.party, origin)
+
+    def record(self, origin: str, note: str) -> None:
+        log = self._node.log(self._node.party_of_origin(origin))
+        cp = Checkpoint.parse(SignedNote.parse(note).text)
+        log.save_checkpoint(origin, cp.size, cp.root, note)
+        log.set_cosigned_state(self._node.party, origin, note)
 
 
 @dataclass
@@ -81,6 +115,7 @@ class Node:
         self.own.register_key(key.public)
         self.mirrors: dict[str, SqlLog] = {p: open_log(mirror_url(db_url, p)) for p in parties if p != self.party}
         self.peers = [PeerStatus(url=u.rstrip("/")) for u in peers]
+        self.witnesses: list[WitnessConfig] = []
         self._view: RegimeView | None = None
 
     # -- identities -------------------------------------------------------------------------------------------
@@ -205,6 +240,36 @@ class Node:
                 return {"status": "inconsistent", "detail": f"root at size {cp.size} differs from the mirror"}
         return {"status": "behind" if cp.size > mirror.size else "consistent", "size": cp.size,
                 "mirrored_size": mirror.size}
+
+    # -- tlog-witness -----------------------------------------------------------------------------------------
+
+    def witnessed_logs(self) -> dict[str, PublicKey]:
+        """Origin -> pinned log key of every peer log this node witnesses (``add-checkpoint``)."""
+        keys = self.keyring()
+        return {self.origin(p): keys[p] for p in self.mirrors if p in keys}
+
+    def add_checkpoint(self, body: bytes, *, now: int) -> str:
+        """The C2SP ``add-checkpoint`` of a peer's checkpoint (``moratorium.ledger.witness``), atomically."""
+        from moratorium.ledger.witness import add_checkpoint
+
+        with self.lock:
+            return add_checkpoint(body, logs=self.witnessed_logs(), state=_MirrorWitnessState(self),
+                                  key=self.key, timestamp=now)
+
+    def merge_witness_cosignature(self, note: str) -> None:
+        """Store our checkpoint ``note`` with a verified external witness's cosignature added to it."""
+        cp = open_checkpoint(note, self.key.public)
+        incoming = SignedNote.parse(note)
+        with self.lock:
+            stored = [n for n in self.own.checkpoints(origin=cp.origin, size=cp.size)
+                      if Checkpoint.parse(SignedNote.parse(n).text).root == cp.root]
+            if not stored:
+                raise NotFoundError(f"this node signed no checkpoint of size {cp.size} with that root", field="note")
+            base = SignedNote.parse(stored[0])
+            names = {s.name for s in incoming.signatures if s.name != self.party}
+            merged = SignedNote(base.text, (*(s for s in base.signatures if s.name not in names),
+                                            *(s for s in incoming.signatures if s.name in names)))
+            self.own.save_checkpoint(cp.origin, cp.size, cp.root, merged.render())
 
     # -- reads ------------------------------------------------------------------------------------------------
 
