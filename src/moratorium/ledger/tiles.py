@@ -21,6 +21,8 @@ serves the same bytes over HTTP (``moratorium.api.routes_tiles``).
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import itertools
 import os
 import re
 import struct
@@ -31,7 +33,6 @@ from pathlib import Path
 from typing import Protocol
 
 from moratorium.errors import InputError, VerificationError
-from moratorium.ledger import rfc6962
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote
 
 __all__ = [
@@ -55,7 +56,7 @@ TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
 CHECKPOINT_PATH = "checkpoint"
 MAX_ENTRY_BYTES = 0xFFFF
-_HASH = rfc6962.HASH_SIZE
+_sha256 = hashlib.sha256
 
 
 class TileSource(Protocol):
@@ -251,31 +252,39 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *,
     size = cp.size
     tiles = bundles = skipped = written = 0
     level0 = -(-size // TILE_WIDTH)
-    # Level 0 and the bundles come from the same leaf rows, read once.
-    start = 0
-    for n in range(level0):
+    # Level 0 and the bundles come from the same leaf rows, read once, in one pass from the first tile to write.
+    def present(n: int) -> bool:
+        width = min(TILE_WIDTH, size - n * TILE_WIDTH)
+        return (width == TILE_WIDTH and (out_dir / tile_path(0, n)).exists()
+                and (out_dir / entries_path(n)).exists())
+
+    first = 0
+    while first < level0 and present(first):
+        first += 1
+    skipped += 2 * first
+    rows = source.iter_leaves(first * TILE_WIDTH, size)
+    for n in range(first, level0):
+        start = n * TILE_WIDTH
         width = min(TILE_WIDTH, size - start)
-        tile_file = out_dir / tile_path(0, n, width)
-        bundle_file = out_dir / entries_path(n, width)
-        if width == TILE_WIDTH and tile_file.exists() and bundle_file.exists():
+        hashes: list[bytes] = []
+        leaves: list[bytes] = []
+        for seq, data, leaf_hash in itertools.islice(rows, width):
+            if seq != start + len(hashes) or _sha256(b"\x00" + data).digest() != leaf_hash:
+                raise VerificationError(f"entry {seq}: stored leaf hash does not match its bytes")
+            hashes.append(leaf_hash)
+            leaves.append(data)
+        if len(hashes) != width:
+            raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
+        if width == TILE_WIDTH and n > first and present(n):
             skipped += 2
         else:
-            hashes, leaves = [], []
-            for seq, data, leaf_hash in source.iter_leaves(start, start + width):
-                if rfc6962.hash_leaf(data) != leaf_hash:
-                    raise VerificationError(f"entry {seq}: stored leaf hash does not match its bytes")
-                hashes.append(leaf_hash)
-                leaves.append(data)
-            if len(hashes) != width:
-                raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
             tile = b"".join(hashes)
             bundle = encode_bundle(leaves)
-            _write(tile_file, tile)
-            _write(bundle_file, bundle)
+            _write(out_dir / tile_path(0, n, width), tile)
+            _write(out_dir / entries_path(n, width), bundle)
             tiles += 1
             bundles += 1
             written += len(tile) + len(bundle)
-        start += width
         if progress is not None:
             progress(n + 1, level0)
     for level, n, width in tiles_for_size(size):
