@@ -90,6 +90,9 @@ def test_history_log_exported_served_statically_and_followed(tmp_path: Path,
     r = run(tmp_path, "log", "verify", str(www / "history"), "--keys", str(keyfile))
     assert r.returncode == 0, r.stderr
     assert "cosigned by NATO" in r.stdout
+    # --keys also takes the {party: key} map that `run` writes (regression: it was refused as "not a JSON list").
+    r = run(tmp_path, "log", "verify", url, "--keys", str(tmp_path / "out" / "keys.json"))
+    assert r.returncode == 0, r.stderr
 
     # A tampered entry bundle on the server: follow (from scratch) fails with exit 1 and one line.
     bundle = next(p for p in (www / "history" / "tile" / "entries").rglob("*") if p.is_file())

@@ -71,6 +71,8 @@ def _load_keyring(path: Path) -> dict[str, PublicKey]:
     try:
         obj: Any = json.loads(path.read_text())
         rows = obj["keys"] if isinstance(obj, dict) and "keys" in obj else obj
+        if isinstance(rows, dict) and "party" not in rows and all(isinstance(v, dict) for v in rows.values()):
+            rows = list(rows.values())  # the {party: key} map that `moratorium run` writes as keys.json
         rows = [rows] if isinstance(rows, dict) else rows
         keys = [
             PublicKey(party=r["party"], raw=base64.b64decode(r["public_key"], validate=True)) for r in rows
