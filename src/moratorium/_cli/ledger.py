@@ -71,6 +71,8 @@ def _load_keyring(path: Path) -> dict[str, PublicKey]:
     try:
         obj: Any = json.loads(path.read_text())
         rows = obj["keys"] if isinstance(obj, dict) and "keys" in obj else obj
+        if isinstance(rows, dict) and "party" not in rows and all(isinstance(v, dict) for v in rows.values()):
+            rows = list(rows.values())  # the {party: key} map that `moratorium run` writes as keys.json
         rows = [rows] if isinstance(rows, dict) else rows
         keys = [
             PublicKey(party=r["party"], raw=base64.b64decode(r["public_key"], validate=True)) for r in rows
@@ -108,12 +110,17 @@ def log_verify(
     ] = 0,
     fmt: FormatOpt = TextFormat.text,
 ) -> None:
-    """Re-derive the root, check every signature, stored hash and the latest checkpoint (exit 1 if bad)."""
+    """Re-derive the root, check every signature, stored hash and the latest checkpoint (exit 1 if bad).
+
+    URL may also be a tlog-tiles directory or http(s) prefix (then --keys is needed to verify the checkpoint)."""
     import os
 
     from moratorium.ledger.audit import verify_log
 
     keyring = _load_keyring(keys) if keys is not None else None
+    if _is_tiles(url):
+        _verify_tiles(url, keyring, fmt)
+        return
     n = workers or (os.cpu_count() or 1)
     report = verify_log(url, keyring=keyring, workers=n)
     cp = report.checkpoint
@@ -155,9 +162,15 @@ def log_prove(
     size: Annotated[int | None, typer.Option("--size", help="Tree size (default: the current size).")] = None,
     fmt: FormatOpt = TextFormat.text,
 ) -> None:
-    """Print an RFC 9162 inclusion proof of entry INDEX, checked before it is printed."""
+    """Print an RFC 9162 inclusion proof of entry INDEX, checked before it is printed.
+
+    URL may also be a tlog-tiles directory or http(s) prefix: the proof is then computed from the tiles alone
+    and checked against the root of the served checkpoint."""
     from moratorium.ledger import rfc6962
 
+    if _is_tiles(url):
+        _prove_tiles(url, index, size, fmt)
+        return
     with _open(url) as log:
         size = log.size if size is None else size
         proof = log.inclusion_proof(index, size)
@@ -252,6 +265,137 @@ def log_check_equivocation(
     a, b = check_equivocation(proof, operator=pinned)
     typer.echo(f"equivocation proven: {a.origin} at size {a.size} signed with roots {_b64(a.root)} "
                f"and {_b64(b.root)} by key {proof['operator']['party']}")
+
+
+def _is_tiles(url: str) -> bool:
+    from moratorium.ledger.tlog_client import is_tiles_location
+
+    return is_tiles_location(url)
+
+
+def _tiles_checkpoint(url: str) -> tuple[Any, Any]:
+    """The fetcher and the (unverified) checkpoint of a tiles location."""
+    from moratorium.errors import VerificationError
+    from moratorium.ledger.checkpoint import Checkpoint, SignedNote
+    from moratorium.ledger.tlog_client import open_fetcher
+
+    fetcher = open_fetcher(url)
+    data = fetcher.get("checkpoint")
+    if data is None:
+        raise VerificationError(f"{url}: no checkpoint")
+    try:
+        return fetcher, Checkpoint.parse(SignedNote.parse(data.decode("utf-8")).text)
+    except UnicodeDecodeError as exc:
+        raise VerificationError(f"{url}/checkpoint is not UTF-8") from exc
+
+
+def _prove_tiles(url: str, index: int, size: int | None, fmt: TextFormat) -> None:
+    from moratorium.ledger import rfc6962
+    from moratorium.ledger.tlog_client import TileReader
+
+    fetcher, cp = _tiles_checkpoint(url)
+    size = cp.size if size is None else size
+    reader = TileReader(fetcher, size)
+    root = reader.root_hash()
+    if size == cp.size and root != cp.root:
+        from moratorium.errors import VerificationError
+
+        raise VerificationError(f"the tiles give root {_b64(root)}, the checkpoint says {_b64(cp.root)}")
+    proof = reader.inclusion_proof(index)
+    leaf_hash = reader.leaf_hash(index)
+    rfc6962.verify_inclusion(leaf_hash, index, size, proof, root)
+    data = {"index": index, "size": size, "leaf_hash": _b64(leaf_hash), "root": _b64(root),
+            "proof": [_b64(p) for p in proof]}
+    _emit(fmt, data, "\n".join(f"{k}: {v}" for k, v in data.items() if k != "proof")
+          + "".join(f"\nproof: {_b64(p)}" for p in proof))
+
+
+def _verify_tiles(url: str, keyring: dict[str, PublicKey] | None, fmt: TextFormat) -> None:
+    from moratorium.errors import InputError
+    from moratorium.ledger.tlog_client import follow, open_fetcher
+
+    if not keyring:
+        raise InputError("verifying a tiles tree needs the parties' keys: give --keys FILE", field="keys")
+    result = follow(open_fetcher(url), keyring)
+    cp = result.checkpoint
+    data = {"ok": True, "size": cp.size, "root": _b64(cp.root),
+            "checkpoint": {"origin": cp.origin, "size": cp.size, "root": _b64(cp.root)},
+            "cosigners": result.cosigners}
+    line = f"ok: {cp.size} entries, root {_b64(cp.root)}; checkpoint {cp.origin} at {cp.size} verified"
+    line += f", cosigned by {', '.join(result.cosigners)}" if result.cosigners else ", not cosigned"
+    _emit(fmt, data, line)
+
+
+@log_app.command("export-tiles")
+def log_export_tiles(
+    url: LogArg,
+    out: Annotated[Path, typer.Argument(help="Directory to write the tiles into (created if needed).",
+                                        file_okay=False)],
+    key: Annotated[Path | None, typer.Option("--key", help="Sign a fresh checkpoint of the current size with "
+                                             "this operator key (default: export the latest stored one).",
+                                             exists=True, dir_okay=False)] = None,
+    origin: Annotated[str | None, typer.Option("--origin", help="Origin line of that fresh checkpoint.")] = None,
+    fmt: FormatOpt = TextFormat.text,
+) -> None:
+    """Write the log as C2SP tlog-tiles (checkpoint, tiles, entry bundles) that any static server can serve."""
+    from moratorium.errors import InputError
+    from moratorium.ledger.checkpoint import Checkpoint, SignedNote, make_checkpoint
+    from moratorium.ledger.tiles import export_tiles
+
+    with _open(url) as log:
+        if key is not None:
+            party_key = _load_key(key)
+            if origin is None:
+                raise InputError("--key needs --origin (the log's origin line)", field="origin")
+            note = make_checkpoint(log, party_key, origin=origin)
+        else:
+            notes = log.checkpoints() if origin is None else log.checkpoints(origin=origin)
+            if not notes:
+                raise InputError("the log has no checkpoint to export: sign one (--key, --origin)", file=url)
+            note = max(notes, key=lambda n: Checkpoint.parse(SignedNote.parse(n).text).size)
+        report = export_tiles(log, out, note)
+    cp = report.checkpoint
+    data = {"dir": str(out), "origin": cp.origin, "size": cp.size, "root": _b64(cp.root), "tiles": report.tiles,
+            "bundles": report.bundles, "skipped": report.skipped, "bytes": report.bytes_written}
+    _emit(fmt, data, f"exported {cp.origin} at size {cp.size} to {out}: {report.tiles} tiles, {report.bundles} "
+                     f"entry bundles written ({report.skipped} unchanged), root {_b64(cp.root)}")
+
+
+@log_app.command("follow")
+def log_follow(
+    url: Annotated[str, typer.Argument(help="tlog-tiles prefix (http(s)://...) or directory.")],
+    vkey: Annotated[list[str] | None, typer.Option("--vkey", help="A party's note verifier key "
+                                                   "<name>+<id>+<key> (repeatable; `keys vkey` prints it).")] = None,
+    state: Annotated[Path | None, typer.Option("--state", help="Remember what was seen here (JSON), and "
+                                               "check the next checkpoint is consistent with it.",
+                                               dir_okay=False)] = None,
+    keys: Annotated[Path | None, typer.Option("--keys", help="The parties' public keys (JSON list).")] = None,
+    fmt: FormatOpt = TextFormat.text,
+) -> None:
+    """Fetch the checkpoint and tiles, verify the note, consistency with the last state and every entry's
+    signature, and print the new entries (exit 1 on any failed check)."""
+    from moratorium.errors import InputError
+    from moratorium.ledger.checkpoint import parse_vkey
+    from moratorium.ledger.tlog_client import FollowState, follow, open_fetcher
+
+    previous = FollowState.load(state) if state is not None and state.exists() else None
+    texts = list(vkey or []) or (list(previous.vkeys) if previous is not None else [])
+    keyring = {k.party: k for k in (parse_vkey(t)[0] for t in texts)}
+    if keys is not None:
+        keyring.update(_load_keyring(keys))
+    if not keyring:
+        raise InputError("give the log's verifier key: --vkey VKEY (or --keys FILE)", field="vkey")
+    result = follow(open_fetcher(url), keyring, previous, vkeys=texts)
+    if state is not None and result.state is not None:
+        result.state.save(state)
+    cp = result.checkpoint
+    new = result.entries
+    data = {"origin": cp.origin, "size": cp.size, "root": _b64(cp.root), "cosigners": result.cosigners,
+            "entries": [{"seq": seq, **e.to_json()} for seq, e in new]}
+    lines = [f"{seq}\t{e.entry.author}\t{e.entry.kind}\t{e.entry.effective}" for seq, e in new]
+    summary = f"ok: {cp.origin} at size {cp.size}, {len(new)} new entries verified"
+    summary += f", cosigned by {', '.join(result.cosigners)}" if result.cosigners else ""
+    _emit(fmt, data, "\n".join([*lines, summary]))
 
 
 def _now() -> str:

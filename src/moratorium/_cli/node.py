@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
+if TYPE_CHECKING:
+    from moratorium.api.node import WitnessConfig
+
 __all__ = ["register"]
+
+
+def _witness(text: str) -> WitnessConfig:
+    """``VKEY@URL`` as a ``WitnessConfig``; ``InputError`` naming the option otherwise."""
+    from moratorium.api.node import WitnessConfig
+    from moratorium.errors import InputError
+    from moratorium.ledger.checkpoint import parse_vkey
+
+    vkey, at, url = text.partition("@")
+    if not at or not url.startswith(("http://", "https://")):
+        raise InputError(f"--witness is VKEY@URL with an http(s) URL, got {text!r}", field="witness")
+    return WitnessConfig(key=parse_vkey(vkey)[0], url=url.rstrip("/"))
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +38,8 @@ def register(app: typer.Typer) -> None:
         treaty: str = typer.Option("ru-2020-offer", "--treaty", help="The treaty id the node operates under."),
         sync_interval: float = typer.Option(10.0, "--sync-interval", min=0.0,
                                             help="Seconds between background syncs with the peers (0: off)."),
+        witness: list[str] = typer.Option([], "--witness", help="A C2SP witness to submit checkpoints to, "  # noqa: B008
+                                          "as VKEY@URL (its verifier key, its submission prefix; repeatable)."),
     ) -> None:
         """Run this party's node: its log over HTTP, witnessing the peers, and the web UI at /ui/."""
         import uvicorn
@@ -28,8 +47,10 @@ def register(app: typer.Typer) -> None:
         from moratorium.api import build_app
         from moratorium.errors import InputError
 
+        witnesses = [_witness(w) for w in witness]
         fastapi_app, node = build_app(treaty_id=treaty, key_file=key, db_url=db, peers=tuple(peer),
                                       sync_interval_s=sync_interval)
+        node.witnesses.extend(witnesses)
         if node.party != party:
             node.close()
             raise InputError(f"the key file is {node.party}'s key, not {party}'s", file=key, field="party")

@@ -30,7 +30,8 @@ Design
   parameter.
 
 Modules: ``app`` (application and log/witness routes), ``routes_regime`` (treaty, verdicts, maps, reach,
-inspections), ``node`` (state), ``sync``, ``auth``, ``view``, ``client`` (a signing client).
+inspections), ``routes_tiles`` (C2SP tlog-tiles reads and the tlog-witness ``add-checkpoint``), ``node`` (state),
+``sync``, ``auth``, ``view``, ``client`` (a signing client).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from moratorium.api._problems import BodyLimit, ForbiddenError, install_handlers
 from moratorium.api.auth import NonceCache, SignedRequest, verify_request
 from moratorium.api.node import Node
+from moratorium.api.routes_tiles import add_tlog_routes, submit_to_witnesses
 from moratorium.api.sync import pin_peer_keys, sync_peer
 from moratorium.errors import InputError, VerificationError
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote
@@ -84,12 +85,14 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
 
     def sync_all() -> list[dict[str, Any]]:
         with httpx.Client(timeout=10.0) as client:
-            return [sync_peer(node, peer, client=client, now=now()).to_json() for peer in node.peers]
+            peers = [sync_peer(node, peer, client=client, now=now()).to_json() for peer in node.peers]
+            submit_to_witnesses(node, client=client)
+            return peers
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = None
-        if sync_interval_s > 0 and node.peers:
+        if sync_interval_s > 0 and (node.peers or node.witnesses):
             async def loop() -> None:
                 while True:
                     await run_in_threadpool(sync_all)
@@ -255,6 +258,7 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
     from moratorium.web import static_dir
 
     add_regime_routes(app, node)
+    add_tlog_routes(app, node, now=now)
     app.mount("/ui", StaticFiles(directory=str(static_dir())), name="ui")
     app.openapi_schema = None
     _add_security_scheme(app)

@@ -13,7 +13,7 @@ root), so ``equivocations()`` finds every pair again after a restart.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +39,118 @@ if TYPE_CHECKING:
     from moratorium.ledger.sqllog import SqlLog
     from moratorium.treaty import Treaty
 
-__all__ = ["DEFAULT_ORIGIN_PREFIX", "Node", "PeerStatus"]
+__all__ = ["DEFAULT_ORIGIN_PREFIX", "Node", "PeerStatus", "WitnessConfig"]
 
 DEFAULT_ORIGIN_PREFIX = "moratorium.example"
+
+
+class _Pending:
+    __slots__ = ("done", "entry", "error", "seq")
+
+    def __init__(self, entry: SignedEntry) -> None:
+        self.entry = entry
+        self.seq = -1
+        self.error: BaseException | None = None
+        self.done = False
+
+
+class GroupCommit:
+    """Appends from concurrent requests share transactions (group commit): one durable commit for many entries.
+
+    Why: a signed append is dominated by its commit (SQLite ``synchronous=FULL`` syncs the WAL on every
+    transaction), and concurrent writers used to queue for one commit each. Here the first writer to arrive
+    becomes the leader and writes every entry pending at that moment with one ``append_many``; writers that
+    arrive meanwhile wait and go in the next batch. Each caller still gets its own sequence number only once its
+    entry is durable. If a batch is refused (one bad or replayed entry refuses the whole transaction), its
+    entries are retried one by one, so each caller sees exactly the error it would have seen alone.
+    """
+
+    def __init__(self, write: Callable[[list[SignedEntry]], list[int]], *, max_batch: int = 256) -> None:
+        self._write = write
+        self._max_batch = max_batch
+        self._cv = threading.Condition()
+        self._pending: list[_Pending] = []
+        self._leading = False
+        self.batches = 0
+
+    def append(self, entry: SignedEntry) -> int:
+        item = _Pending(entry)
+        with self._cv:
+            self._pending.append(item)
+            while not item.done:
+                if self._leading:
+                    self._cv.wait()
+                    continue
+                self._leading = True
+                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+                self._cv.release()
+                try:
+                    self._run(batch)
+                finally:
+                    self._cv.acquire()
+                    self._leading = False
+                    self._cv.notify_all()
+        if item.error is not None:
+            raise item.error
+        return item.seq
+
+    def _run(self, batch: list[_Pending]) -> None:
+        self.batches += 1
+        try:
+            try:
+                seqs = self._write([p.entry for p in batch])
+            except Exception:
+                if len(batch) == 1:
+                    raise
+                for p in batch:
+                    try:
+                        p.seq = self._write([p.entry])[0]
+                    except Exception as exc:
+                        p.error = exc
+                return
+            for p, seq in zip(batch, seqs, strict=True):
+                p.seq = seq
+        except BaseException as exc:
+            for p in batch:
+                if p.seq < 0 and p.error is None:
+                    p.error = exc
+        finally:
+            for p in batch:
+                p.done = True
+
+
+@dataclass
+class WitnessConfig:
+    """An external C2SP witness this node submits its checkpoints to (``serve --witness VKEY@URL``)."""
+
+    key: PublicKey
+    url: str
+    size: int = 0
+    cosigned_size: int | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        from moratorium.ledger.checkpoint import vkey
+
+        return {"vkey": vkey(self.key.party, self.key.raw, cosigner=True), "url": self.url,
+                "cosigned_size": self.cosigned_size, "error": self.error}
+
+
+class _MirrorWitnessState:
+    """The witness record of ``add-checkpoint``: each mirror's ``ledger_cosigned`` row for this node's party."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    def latest(self, origin: str) -> str | None:
+        party = self._node.party_of_origin(origin)
+        return self._node.log(party).cosigned_state(self._node.party, origin)
+
+    def record(self, origin: str, note: str) -> None:
+        log = self._node.log(self._node.party_of_origin(origin))
+        cp = Checkpoint.parse(SignedNote.parse(note).text)
+        log.save_checkpoint(origin, cp.size, cp.root, note)
+        log.set_cosigned_state(self._node.party, origin, note)
 
 
 @dataclass
@@ -81,7 +190,9 @@ class Node:
         self.own.register_key(key.public)
         self.mirrors: dict[str, SqlLog] = {p: open_log(mirror_url(db_url, p)) for p in parties if p != self.party}
         self.peers = [PeerStatus(url=u.rstrip("/")) for u in peers]
+        self.witnesses: list[WitnessConfig] = []
         self._view: RegimeView | None = None
+        self._group = GroupCommit(self._write_own)
 
     # -- identities -------------------------------------------------------------------------------------------
 
@@ -130,10 +241,13 @@ class Node:
         body = kinds.parse_body(entry.kind, entry.body)
         kinds.authorize(entry.author, entry.kind, body, parties=parties, treaty_id=self.treaty.id,
                         treaty_sha256=self.treaty.sha256)
+        return self._group.append(signed)
+
+    def _write_own(self, batch: list[SignedEntry]) -> list[int]:
         with self.lock:
-            seq = self.own.append(signed)
+            seqs = self.own.append_many(batch)
             self._view = None
-        return seq
+        return seqs
 
     def checkpoint(self) -> str:
         """The latest signed checkpoint of the own log, made now if the log has grown since the last one."""
@@ -206,6 +320,36 @@ class Node:
                 return {"status": "inconsistent", "detail": f"root at size {cp.size} differs from the mirror"}
         return {"status": "behind" if cp.size > mirror.size else "consistent", "size": cp.size,
                 "mirrored_size": mirror.size}
+
+    # -- tlog-witness -----------------------------------------------------------------------------------------
+
+    def witnessed_logs(self) -> dict[str, PublicKey]:
+        """Origin -> pinned log key of every peer log this node witnesses (``add-checkpoint``)."""
+        keys = self.keyring()
+        return {self.origin(p): keys[p] for p in self.mirrors if p in keys}
+
+    def add_checkpoint(self, body: bytes, *, now: int) -> str:
+        """The C2SP ``add-checkpoint`` of a peer's checkpoint (``moratorium.ledger.witness``), atomically."""
+        from moratorium.ledger.witness import add_checkpoint
+
+        with self.lock:
+            return add_checkpoint(body, logs=self.witnessed_logs(), state=_MirrorWitnessState(self),
+                                  key=self.key, timestamp=now)
+
+    def merge_witness_cosignature(self, note: str) -> None:
+        """Store our checkpoint ``note`` with a verified external witness's cosignature added to it."""
+        cp = open_checkpoint(note, self.key.public)
+        incoming = SignedNote.parse(note)
+        with self.lock:
+            stored = [n for n in self.own.checkpoints(origin=cp.origin, size=cp.size)
+                      if Checkpoint.parse(SignedNote.parse(n).text).root == cp.root]
+            if not stored:
+                raise NotFoundError(f"this node signed no checkpoint of size {cp.size} with that root", field="note")
+            base = SignedNote.parse(stored[0])
+            names = {s.name for s in incoming.signatures if s.name != self.party}
+            merged = SignedNote(base.text, (*(s for s in base.signatures if s.name not in names),
+                                            *(s for s in incoming.signatures if s.name in names)))
+            self.own.save_checkpoint(cp.origin, cp.size, cp.root, merged.render())
 
     # -- reads ------------------------------------------------------------------------------------------------
 

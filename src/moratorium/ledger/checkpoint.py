@@ -40,8 +40,10 @@ __all__ = [
     "equivocation_proof",
     "make_checkpoint",
     "open_checkpoint",
+    "parse_vkey",
     "sign_checkpoint",
     "verify_cosignature",
+    "vkey",
 ]
 
 EQUIVOCATION_FORMAT = "moratorium-equivocation/v1"
@@ -51,6 +53,42 @@ _DASH = "\u2014 "
 
 def _key_id(name: str, kind: bytes, raw: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + kind + raw).digest()[:4]
+
+
+def vkey(party: str, public_key: bytes, *, cosigner: bool = False) -> str:
+    """The signed-note verifier key ``<name>+<key id hex>+<base64(type || public key)>`` of an Ed25519 key.
+
+    The form Go's ``golang.org/x/mod/sumdb/note`` and the C2SP tooling (witness and log configurations) use:
+    type ``0x01`` (C2SP signed-note Ed25519) by default, ``0x04`` (tlog-cosignature ``cosignature/v1``) with
+    ``cosigner=True``; the key id is ``SHA-256(name || 0x0A || type || key)[:4]`` as the checkpoint lines carry.
+    """
+    if not party or any(c.isspace() or c == "+" for c in party):
+        raise InputError(f"a note key name has no spaces or '+': {party!r}", field="party")
+    if len(public_key) != 32:
+        raise InputError(f"an Ed25519 public key has 32 bytes, got {len(public_key)}", field="public_key")
+    kind = _COSIG_V1 if cosigner else _ED25519
+    key_id = _key_id(party, kind, public_key).hex()
+    return f"{party}+{key_id}+{base64.b64encode(kind + public_key).decode()}"
+
+
+def parse_vkey(text: str) -> tuple[PublicKey, bool]:
+    """The key and whether it is a cosigner (``0x04``) key, from a verifier key; ``InputError`` on anything else.
+
+    The key id in the text must be the one the name, type and key give (a typo is caught here, not later as a
+    signature that never matches).
+    """
+    name, _, rest = text.strip().partition("+")
+    key_id, _, b64 = rest.partition("+")
+    try:
+        raw = base64.b64decode(b64, validate=True)
+        expected_id = bytes.fromhex(key_id)
+    except (binascii.Error, ValueError) as exc:
+        raise InputError(f"not a verifier key <name>+<id>+<base64>: {text!r}", field="vkey") from exc
+    if not name or len(raw) != 33 or raw[:1] not in (_ED25519, _COSIG_V1) or len(expected_id) != 4:
+        raise InputError(f"not an Ed25519 (0x01) or cosignature/v1 (0x04) verifier key: {text!r}", field="vkey")
+    if _key_id(name, raw[:1], raw[1:]) != expected_id:
+        raise InputError(f"verifier key id {key_id} does not match its name and key", field="vkey")
+    return PublicKey(party=name, raw=raw[1:]), raw[:1] == _COSIG_V1
 
 
 @dataclass(frozen=True)

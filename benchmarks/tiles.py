@@ -1,0 +1,146 @@
+"""Benchmark: the C2SP tlog-tiles read path of a 1,000,000-entry log, against its baselines in the same run.
+
+1. Builds (or reuses, from ``--cache DIR``) a SQLite log of N signed entries with a signed checkpoint.
+2. Export: ``export_tiles`` (reads the stored tree, checks every leaf against its stored hash, writes tiles and
+   entry bundles atomically, checks the root) against writing *the same bytes* to the same paths the same way
+   (temporary file, then rename) with no reading or hashing. Rates in MB/s of file bytes.
+3. Proofs: RFC 9162 inclusion proofs for the same random indices, from the SQL store (``SqlLog``, one query
+   each) and computed by the tiles client (``TileReader`` over the exported directory: it reads tile files and
+   hashes each tile's inner levels once, keeping them in an LRU cache of ``--cache-tiles`` tiles). The first
+   few proofs of each are checked equal. A cold figure (cache of one tile) is printed for information.
+
+Goals (issue 12): >= 10,000 inclusion proofs a second from tiles; export >= 0.5x the plain write. Each ratio is
+printed with the baseline's absolute rate beside it, and the export ratio is the last line. ``--quick`` uses
+20,000 entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from moratorium.ledger import open_log
+from moratorium.ledger.checkpoint import make_checkpoint
+from moratorium.ledger.entry import Entry, SignedEntry
+from moratorium.ledger.keys import PartyKey, sign_entry
+from moratorium.ledger.tiles import _write, export_tiles
+from moratorium.ledger.tlog_client import DirectoryFetcher, TileReader
+
+ORIGIN = "moratorium.example/benchmark/us"
+
+
+def _key() -> PartyKey:
+    return PartyKey.derive("us", "tiles-benchmark")
+
+
+def _entries(span: tuple[int, int]) -> list[SignedEntry]:
+    key = _key()
+    return [sign_entry(Entry(author="us", kind="observation", effective="2026-01-01",
+                             recorded=f"2026-01-01T{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}Z",
+                             body={"n": i, "site": f"site-{i % 97}", "launchers": i % 13, "note": "routine"}), key)
+            for i in range(*span)]
+
+
+def build(path: Path, n: int) -> float:
+    """Create the log at ``path`` with ``n`` entries and a checkpoint; return the seconds it took."""
+    t0 = time.perf_counter()
+    tmp = path.with_suffix(".building")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
+    log = open_log(str(tmp), verifier=lambda _e: None)  # signatures are made here: not what is measured
+    log.register_key(_key().public)
+    step = 20_000
+    spans = [(s, min(n, s + step)) for s in range(0, n, step)]
+    with multiprocessing.get_context("spawn").Pool(max(1, (os.cpu_count() or 1))) as pool:
+        for chunk in pool.imap(_entries, spans):
+            log.append_many(chunk)
+            print(f"  built {log.size}/{n}", end="\r", file=sys.stderr, flush=True)
+    make_checkpoint(log, _key(), origin=ORIGIN)
+    log.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    print(file=sys.stderr)
+    return time.perf_counter() - t0
+
+
+def _files(root: Path) -> list[tuple[str, bytes]]:
+    return [(str(p.relative_to(root)), p.read_bytes()) for p in sorted(root.rglob("*")) if p.is_file()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="20,000 entries instead of 1,000,000")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "moratorium-bench-tiles",
+                        help="directory keeping the built log between runs")
+    parser.add_argument("--proofs", type=int, default=None, help="inclusion proofs per path")
+    parser.add_argument("--cache-tiles", type=int, default=8192, help="the tiles client's LRU cache, in tiles")
+    args = parser.parse_args()
+    n = 20_000 if args.quick else 1_000_000
+    n_proofs = args.proofs or (2_000 if args.quick else 20_000)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    db = args.cache / f"log-{n}.sqlite"
+    if db.exists():
+        print(f"log: {n} entries, reused from {db}")
+    else:
+        print(f"log: {n} entries, built in {build(db, n):.0f} s at {db}")
+    log = open_log(str(db), create=False)
+    [note] = log.checkpoints(origin=ORIGIN)[:1]
+    work = Path(tempfile.mkdtemp(prefix="tiles-bench-", dir=args.cache))
+    try:
+        t0 = time.perf_counter()
+        report = export_tiles(log, work / "tiles", note)
+        export_s = time.perf_counter() - t0
+        files = _files(work / "tiles")
+        total = sum(len(b) for _p, b in files)
+        t0 = time.perf_counter()
+        for rel, data in files:
+            _write(work / "plain" / rel, data)
+        plain_s = time.perf_counter() - t0
+
+        rng = random.Random(9162)
+        indices = [rng.randrange(n) for _ in range(n_proofs)]
+        size = log.size
+        t0 = time.perf_counter()
+        sql = [log.inclusion_proof(i, size) for i in indices]
+        sql_s = time.perf_counter() - t0
+        reader = TileReader(DirectoryFetcher(work / "tiles"), size, cache_tiles=args.cache_tiles)
+        t0 = time.perf_counter()
+        tiles = [reader.inclusion_proof(i) for i in indices]
+        tiles_s = time.perf_counter() - t0
+        cold_n = min(n_proofs, 1000)
+        cold = TileReader(DirectoryFetcher(work / "tiles"), size, cache_tiles=1)
+        t0 = time.perf_counter()
+        for i in indices[:cold_n]:
+            cold.inclusion_proof(i)
+        cold_s = time.perf_counter() - t0
+        if tiles[:200] != sql[:200] or tiles[-50:] != sql[-50:]:
+            print("error: proofs from tiles differ from the SQL proofs", file=sys.stderr)
+            return 1
+    finally:
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+    sql_rate, tiles_rate, cold_rate = n_proofs / sql_s, n_proofs / tiles_s, cold_n / cold_s
+    export_rate, plain_rate = total / export_s / 1e6, total / plain_s / 1e6
+    print(f"export: {report.tiles} tiles and {report.bundles} entry bundles, {total / 1e6:.1f} MB in "
+          f"{export_s:.2f} s; plain write of the same {len(files)} files {plain_s:.2f} s")
+    print(f"inclusion proofs ({n_proofs} random indices, tree of {size}): SQL {sql_rate:,.0f}/s; tiles client "
+          f"{tiles_rate:,.0f}/s (LRU {args.cache_tiles} tiles, {reader.fetches} tile reads; cold, 1-tile cache: "
+          f"{cold_rate:,.0f}/s)")
+    print(f"tiles_proofs_per_s={tiles_rate:.0f} (goal >= 10000; SQL baseline {sql_rate:.0f}/s, "
+          f"tiles/SQL={tiles_rate / sql_rate:.2f})")
+    print(f"export_ratio={export_rate / plain_rate:.2f} (goal >= 0.5; export {export_rate:.1f} MB/s, plain write "
+          f"baseline {plain_rate:.1f} MB/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

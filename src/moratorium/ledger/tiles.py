@@ -1,0 +1,312 @@
+"""C2SP tlog-tiles: the log as static, cacheable files (https://c2sp.org/tlog-tiles).
+
+A tiled log is a ``checkpoint`` (the signed note), Merkle *tiles* and *entry bundles*:
+
+- ``tile/<L>/<N>[.p/<W>]``: the ``N``-th tile at level ``L`` holds, for ``i`` in ``0..255``, the hash
+  ``MTH(D[(N*256 + i) * 256**L : (N*256 + i + 1) * 256**L])``, i.e. the RFC 9162 perfect-subtree node at tree
+  level ``8*L`` and index ``N*256 + i`` (level 0: the leaf hashes). A full tile is 256 hashes (8,192 bytes); the
+  rightmost tile of a level is *partial*, of width ``W = floor(size / 256**L) mod 256`` (1..255, an empty one is
+  never written), and is never hashed into the level above.
+- ``tile/entries/<N>[.p/<W>]``: the leaf data of the entries of level-0 tile ``N``, each prefixed with its length
+  as a big-endian uint16. Here the leaf data is the canonical signed entry (``SignedEntry.leaf_data``).
+- ``<N>`` is written as zero-padded 3-digit path elements, all but the last prefixed with ``x``
+  (``1234067`` -> ``x001/x234/067``), so a filesystem can hold any log without file/directory clashes.
+
+A ``SqlLog`` stores every perfect-subtree hash already, so a tile is a range read (level 0 from the leaf rows,
+level ``L`` from the node rows at tree level ``8L``): exporting hashes nothing but the check that each leaf's
+bytes still hash to the stored leaf hash. ``export_tiles`` writes the tree for one signed checkpoint; the node
+serves the same bytes over HTTP (``moratorium.api.routes_tiles``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import os
+import re
+import struct
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from moratorium.errors import InputError, VerificationError
+from moratorium.ledger.checkpoint import Checkpoint, SignedNote
+
+__all__ = [
+    "CHECKPOINT_PATH",
+    "TILE_HEIGHT",
+    "TILE_WIDTH",
+    "ExportReport",
+    "TileSource",
+    "decode_bundle",
+    "encode_bundle",
+    "encode_index",
+    "export_tiles",
+    "parse_tile_path",
+    "read_bundle",
+    "read_tile",
+    "tile_path",
+    "tiles_for_size",
+]
+
+TILE_HEIGHT = 8
+TILE_WIDTH = 1 << TILE_HEIGHT
+CHECKPOINT_PATH = "checkpoint"
+MAX_ENTRY_BYTES = 0xFFFF
+_sha256 = hashlib.sha256
+
+
+class TileSource(Protocol):
+    """What tiles are read from (``SqlLog`` provides it): leaf rows and stored perfect-subtree nodes."""
+
+    @property
+    def size(self) -> int: ...
+    def iter_leaves(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bytes, bytes]]: ...
+    def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]: ...
+
+
+def encode_index(n: int) -> str:
+    """``n`` as tlog-tiles path elements: ``1234067`` -> ``x001/x234/067``, ``5`` -> ``005``."""
+    if n < 0:
+        raise InputError(f"a tile index is not negative, got {n}")
+    parts = [f"{n % 1000:03d}"]
+    n //= 1000
+    while n:
+        parts.append(f"x{n % 1000:03d}")
+        n //= 1000
+    return "/".join(reversed(parts))
+
+
+def _suffix(width: int) -> str:
+    if not 1 <= width <= TILE_WIDTH:
+        raise InputError(f"a tile width is 1..{TILE_WIDTH}, got {width}")
+    return "" if width == TILE_WIDTH else f".p/{width}"
+
+
+def tile_path(level: int, index: int, width: int = TILE_WIDTH) -> str:
+    """``tile/<L>/<N>[.p/<W>]`` (``W`` only for a partial tile, ``width < 256``)."""
+    if not 0 <= level <= 63:
+        raise InputError(f"a tile level is 0..63, got {level}")
+    return f"tile/{level}/{encode_index(index)}{_suffix(width)}"
+
+
+def entries_path(index: int, width: int = TILE_WIDTH) -> str:
+    """``tile/entries/<N>[.p/<W>]``: the entry bundle beside level-0 tile ``N``."""
+    return f"tile/entries/{encode_index(index)}{_suffix(width)}"
+
+
+_PATH = re.compile(r"^tile/(0|[1-9]\d?|entries)/((?:x\d{3}/)*)(\d{3})(?:\.p/([1-9]\d{0,2}))?$")
+
+
+def parse_tile_path(path: str) -> tuple[int | None, int, int]:
+    """``(level, index, width)`` of a tile path (``level`` None for an entry bundle); ``InputError`` otherwise.
+
+    The inverse of ``tile_path``/``entries_path``: anything they would not write (leading zeros in the level or
+    width, a level above 63, a width of 0 or above 255, a non-canonical index such as ``x000/005``) is refused.
+    """
+    m = _PATH.match(path)
+    if m is None:
+        raise InputError(f"not a tlog-tiles path: {path!r}", field="path")
+    level_s, upper, last, width_s = m.groups()
+    level = None if level_s == "entries" else int(level_s)
+    digits = [p[1:] for p in upper.split("/") if p] + [last]
+    index = int("".join(digits))
+    width = TILE_WIDTH if width_s is None else int(width_s)
+    if (level is not None and level > 63) or (width_s is not None and width >= TILE_WIDTH):
+        raise InputError(f"not a tlog-tiles path: {path!r}", field="path")
+    if encode_index(index) != upper + last:
+        raise InputError(f"not a canonical tile index: {path!r}", field="path")
+    return level, index, width
+
+
+def tiles_for_size(size: int) -> Iterator[tuple[int, int, int]]:
+    """Every tile ``(level, index, width)`` of a tree of ``size``: the full ones, then each level's partial one.
+
+    Level ``L`` has ``floor(size / 256**L)`` hashes; levels go up while there is at least one.
+    """
+    level = 0
+    while True:
+        count = size >> (TILE_HEIGHT * level)
+        if count == 0:
+            return
+        full, partial = divmod(count, TILE_WIDTH)
+        for n in range(full):
+            yield level, n, TILE_WIDTH
+        if partial:
+            yield level, full, partial
+        level += 1
+
+
+def encode_bundle(entries: Sequence[bytes]) -> bytes:
+    """An entry bundle: each entry prefixed with its big-endian uint16 length."""
+    out = bytearray()
+    for data in entries:
+        if len(data) > MAX_ENTRY_BYTES:
+            raise InputError(f"an entry of {len(data)} bytes does not fit a bundle (at most {MAX_ENTRY_BYTES})")
+        out += struct.pack(">H", len(data))
+        out += data
+    return bytes(out)
+
+
+def decode_bundle(data: bytes) -> list[bytes]:
+    """The entries of a bundle; ``VerificationError`` if a length runs past the end."""
+    out: list[bytes] = []
+    pos = 0
+    view = memoryview(data)
+    while pos < len(data):
+        if pos + 2 > len(data):
+            raise VerificationError(f"entry bundle truncated in a length prefix at byte {pos}")
+        (n,) = struct.unpack_from(">H", data, pos)
+        if pos + 2 + n > len(data):
+            raise VerificationError(f"entry bundle truncated: entry {len(out)} needs {n} bytes at byte {pos + 2}")
+        out.append(bytes(view[pos + 2 : pos + 2 + n]))
+        pos += 2 + n
+    return out
+
+
+def _width_at(size: int, level: int, index: int) -> int:
+    """How many hashes tile ``(level, index)`` has in a tree of ``size`` (0: none yet)."""
+    return max(0, min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH))
+
+
+def _check_available(source: TileSource, level: int, index: int, width: int) -> None:
+    have = _width_at(source.size, level, index)
+    if width > have:
+        from moratorium.errors import NotFoundError
+
+        raise NotFoundError(f"tile {tile_path(level, index, width)} is beyond the log of size {source.size}",
+                            field="path")
+
+
+def read_tile(source: TileSource, level: int, index: int, width: int = TILE_WIDTH) -> bytes:
+    """The bytes of tile ``(level, index)`` of ``width`` hashes, read from the stored tree."""
+    _check_available(source, level, index, width)
+    start = index * TILE_WIDTH
+    if level == 0:
+        rows = [h for _seq, _data, h in source.iter_leaves(start, start + width)]
+    else:
+        rows = [h for _i, h in source.iter_nodes(TILE_HEIGHT * level, start, start + width)]
+    if len(rows) != width:
+        raise VerificationError(f"the store lacks hashes of {tile_path(level, index, width)}")
+    return b"".join(rows)
+
+
+def read_bundle(source: TileSource, index: int, width: int = TILE_WIDTH) -> bytes:
+    """The entry bundle ``index`` of ``width`` entries, read from the stored leaves."""
+    _check_available(source, 0, index, width)
+    start = index * TILE_WIDTH
+    return encode_bundle([data for _seq, data, _h in source.iter_leaves(start, start + width)])
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What ``export_tiles`` wrote: the checkpoint it exported and the counts (``bytes_written``: file bytes)."""
+
+    checkpoint: Checkpoint
+    tiles: int
+    bundles: int
+    skipped: int
+    bytes_written: int
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path`` atomically (temporary file in the same directory, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def export_tiles(source: TileSource, out_dir: Path, note: str, *,
+                 progress: Callable[[int, int], None] | None = None) -> ExportReport:
+    """Write the tiles, entry bundles and ``checkpoint`` of the tree that ``note`` (a signed checkpoint) states.
+
+    Every tile is written from the stored hashes; every leaf's bytes are hashed once and compared with its stored
+    leaf hash, and the root folded from the written tiles must equal the checkpoint's root, so a corrupt store
+    is refused (``VerificationError``) rather than published. Full tiles and bundles already present in
+    ``out_dir`` are immutable and skipped; partial ones are rewritten; the checkpoint is written last, so a
+    reader never sees a checkpoint whose tiles are missing. ``progress(done, total)`` counts level-0 tiles.
+    The signature on ``note`` is the caller's business (it is published as given).
+    """
+    cp = Checkpoint.parse(SignedNote.parse(note).text)
+    if cp.size > source.size:
+        raise InputError(f"the checkpoint is of size {cp.size}, beyond the log's {source.size}", field="note")
+    existing = out_dir / CHECKPOINT_PATH
+    if existing.exists():
+        try:
+            old = Checkpoint.parse(SignedNote.parse(existing.read_text()).text)
+        except (VerificationError, UnicodeDecodeError, OSError) as exc:
+            raise InputError(f"{existing} is not a checkpoint: {exc}", file=str(existing)) from exc
+        if old.origin != cp.origin:
+            raise InputError(f"{out_dir} holds the tiles of another log ({old.origin!r}, not {cp.origin!r})",
+                             file=str(out_dir))
+    size = cp.size
+    tiles = bundles = skipped = written = 0
+    level0 = -(-size // TILE_WIDTH)
+    # Level 0 and the bundles come from the same leaf rows, read once, in one pass from the first tile to write.
+    def present(n: int) -> bool:
+        width = min(TILE_WIDTH, size - n * TILE_WIDTH)
+        return (width == TILE_WIDTH and (out_dir / tile_path(0, n)).exists()
+                and (out_dir / entries_path(n)).exists())
+
+    first = 0
+    while first < level0 and present(first):
+        first += 1
+    skipped += 2 * first
+    rows = source.iter_leaves(first * TILE_WIDTH, size)
+    for n in range(first, level0):
+        start = n * TILE_WIDTH
+        width = min(TILE_WIDTH, size - start)
+        hashes: list[bytes] = []
+        leaves: list[bytes] = []
+        for seq, data, leaf_hash in itertools.islice(rows, width):
+            if seq != start + len(hashes) or _sha256(b"\x00" + data).digest() != leaf_hash:
+                raise VerificationError(f"entry {seq}: stored leaf hash does not match its bytes")
+            hashes.append(leaf_hash)
+            leaves.append(data)
+        if len(hashes) != width:
+            raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
+        if width == TILE_WIDTH and n > first and present(n):
+            skipped += 2
+        else:
+            tile = b"".join(hashes)
+            bundle = encode_bundle(leaves)
+            _write(out_dir / tile_path(0, n, width), tile)
+            _write(out_dir / entries_path(n, width), bundle)
+            tiles += 1
+            bundles += 1
+            written += len(tile) + len(bundle)
+        if progress is not None:
+            progress(n + 1, level0)
+    for level, n, width in tiles_for_size(size):
+        if level == 0:
+            continue
+        tile_file = out_dir / tile_path(level, n, width)
+        if width == TILE_WIDTH and tile_file.exists():
+            skipped += 1
+            continue
+        data = read_tile(source, level, n, width)
+        _write(tile_file, data)
+        tiles += 1
+        written += len(data)
+    root = _root_from_files(out_dir, size)
+    if root != cp.root:
+        raise VerificationError(f"the exported tiles give root {root.hex()}, the checkpoint says {cp.root.hex()}")
+    _write(existing, note.encode())
+    written += len(note.encode())
+    return ExportReport(checkpoint=cp, tiles=tiles, bundles=bundles, skipped=skipped, bytes_written=written)
+
+
+def _root_from_files(out_dir: Path, size: int) -> bytes:
+    from moratorium.ledger.tlog_client import DirectoryFetcher, TileReader
+
+    return TileReader(DirectoryFetcher(out_dir), size).root_hash()
