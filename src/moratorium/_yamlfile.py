@@ -83,18 +83,30 @@ def _scalar(node: yaml.ScalarNode, label: str) -> Any:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise InputError(f"bad value: {exc}", file=label, line=node.start_mark.line + 1) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an unquoted 2021-02-30: PyYAML's date constructor raises
+        raise InputError(f"bad value {node.value!r}: {exc}", file=label, line=node.start_mark.line + 1) from None
     finally:
         loader.dispose()
 
 
 def date_text(value: object) -> object:
     """A pydantic ``mode="before"`` validator: YAML reads ``2020-10-26`` as a date and ``2019`` as an int; keep
-    dates as the ISO text the files wrote, so patterns such as ``YYYY(-MM(-DD))`` can check them."""
+    dates as the ISO text the files wrote, so patterns such as ``YYYY(-MM(-DD))`` can check their shape, and
+    check the calendar of month and day dates with ``moratorium.dates`` (``ValueError``: no 30 February)."""
     import datetime as dt
+
+    from moratorium import dates
 
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and len(value) > 4 and value[:4].isdigit() and value[4:5] == "-":
+        try:
+            dates.parse(value)
+        except InputError as exc:
+            raise ValueError(exc.message) from None
+    return value
 
 
 def _dotted(path: Sequence[str | int]) -> str:

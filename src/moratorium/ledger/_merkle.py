@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from moratorium.dates import is_valid as _valid_date
 from moratorium.errors import InputError
 from moratorium.ledger import rfc6962
-from moratorium.ledger.entry import _TIME, SignedEntry
+from moratorium.ledger.entry import SignedEntry
 
 __all__ = ["MerkleMethods", "canonical_leaf", "entry_message", "leaf_author_signature"]
 
@@ -89,7 +90,7 @@ def _fast_fields(obj: object) -> tuple[str, bytes] | None:
     author, kind, effective, recorded = entry["author"], entry["kind"], entry["effective"], entry["recorded"]
     if not (type(author) is str and author and type(kind) is str and kind):
         return None
-    if not (type(effective) is str and _TIME.match(effective) and type(recorded) is str and _TIME.match(recorded)):
+    if not (_valid_date(effective) and _valid_date(recorded)):
         return None
     if type(entry["body"]) is not dict:
         return None

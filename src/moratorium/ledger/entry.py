@@ -15,13 +15,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import rfc8785
 
+from moratorium import dates
 from moratorium.errors import InputError, VerificationError
 
 __all__ = [
@@ -33,8 +33,6 @@ __all__ = [
 
 ENTRY_SIGNING_CONTEXT = b"moratorium/entry/v1\n"
 
-# Dates may be given at month precision ("2024-04") where the public record is no more precise.
-_TIME = re.compile(r"^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?$")
 _FIELDS = ("author", "kind", "effective", "recorded", "body")
 
 
@@ -72,8 +70,8 @@ class Entry:
                 raise InputError("must be a non-empty string", field=name)
         for name in ("effective", "recorded"):
             value = getattr(self, name)
-            if not isinstance(value, str) or not _TIME.match(value):
-                raise InputError(f"not an ISO 8601 date or time: {value!r}", field=name)
+            # month precision ("2024-04") where the public record is no more precise; the calendar is checked
+            dates.parse(value, field=name)
         if not isinstance(self.body, Mapping):
             raise InputError("must be an object", field="body")
 
