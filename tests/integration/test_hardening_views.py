@@ -51,7 +51,7 @@ def _adoption(author: str, day: str = "2021-01-01") -> Entry:
 
 def _post_raw(client: TestClient, key: PartyKey, payload: object) -> int:
     body = json.dumps(payload).encode()
-    headers = sign_request(key, "POST", "/v1/entries", body, created=NOW)
+    headers = sign_request(key, "POST", "/v1/entries", body, created=NOW, authority="testserver")
     return client.post("/v1/entries", content=body,
                        headers={**headers, "Content-Type": "application/json"}).status_code
 

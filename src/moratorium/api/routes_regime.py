@@ -67,6 +67,7 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
     def treaty() -> dict[str, Any]:
         """The treaty this node operates under (parties, zones, obligations, verification rights...)."""
         out: dict[str, Any] = _plain(node.treaty)
+        out.pop("path", None)  # where the server keeps the file is none of the reader's business
         return out
 
     @app.get("/v1/catalog", tags=["regime"])
