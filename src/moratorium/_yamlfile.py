@@ -51,13 +51,36 @@ def load_yaml(path: Path | str, *, text: str | None = None) -> tuple[Any, LineMa
     if node is None:
         return None, lines
     try:
-        value = _convert(node, (), lines, label)
+        value = _convert(node, (), lines, label, _Budget())
     except RecursionError:
         raise InputError("YAML nested too deeply", file=label) from None
     return value, lines
 
 
-def _convert(node: yaml.Node, path: tuple[str | int, ...], lines: LineMap, label: str) -> Any:
+MAX_ALIAS_NODES = 10_000
+"""How many nodes aliases may add by expansion (a "billion laughs" file expands 437 bytes into billions)."""
+
+
+class _Budget:
+    """Counts the nodes that aliases add: the composer shares an aliased node, so a node met twice is an alias."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.expanded = 0
+
+    def visit(self, node: yaml.Node, label: str) -> None:
+        if id(node) in self.seen:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_NODES:
+                raise InputError(f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes; refusing to expand "
+                                 "them (write the repeated part out, or use fewer aliases)", file=label,
+                                 line=node.start_mark.line + 1)
+        else:
+            self.seen.add(id(node))
+
+
+def _convert(node: yaml.Node, path: tuple[str | int, ...], lines: LineMap, label: str, budget: _Budget) -> Any:
+    budget.visit(node, label)
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -68,11 +91,11 @@ def _convert(node: yaml.Node, path: tuple[str | int, ...], lines: LineMap, label
             if key in out:
                 raise InputError(f"duplicate key {key!r}", file=label, line=key_node.start_mark.line + 1,
                                  field=_dotted((*path, key)))
-            out[key] = _convert(value_node, (*path, key), lines, label)
+            out[key] = _convert(value_node, (*path, key), lines, label, budget)
             lines[(*path, key)] = key_node.start_mark.line + 1  # a person looks for the key, not the value
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, (*path, i), lines, label) for i, child in enumerate(node.value)]
+        return [_convert(child, (*path, i), lines, label, budget) for i, child in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     return _scalar(node, label)
 
@@ -83,18 +106,31 @@ def _scalar(node: yaml.ScalarNode, label: str) -> Any:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise InputError(f"bad value: {exc}", file=label, line=node.start_mark.line + 1) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an unquoted 2021-02-30: PyYAML's date constructor raises
+        what = "not a calendar date" if node.tag.endswith(":timestamp") else "bad value"
+        raise InputError(f"{what}: {node.value!r} ({exc})", file=label, line=node.start_mark.line + 1) from None
     finally:
         loader.dispose()
 
 
 def date_text(value: object) -> object:
     """A pydantic ``mode="before"`` validator: YAML reads ``2020-10-26`` as a date and ``2019`` as an int; keep
-    dates as the ISO text the files wrote, so patterns such as ``YYYY(-MM(-DD))`` can check them."""
+    dates as the ISO text the files wrote, so patterns such as ``YYYY(-MM(-DD))`` can check their shape, and
+    check the calendar of month and day dates with ``moratorium.dates`` (``ValueError``: no 30 February)."""
     import datetime as dt
+
+    from moratorium import dates
 
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and len(value) > 4 and value[:4].isdigit() and value[4:5] == "-":
+        try:
+            dates.parse(value)
+        except InputError as exc:
+            raise ValueError(exc.message) from None
+    return value
 
 
 def _dotted(path: Sequence[str | int]) -> str:

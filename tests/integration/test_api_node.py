@@ -46,7 +46,8 @@ def _adoption(author: str = "RU", day: str = "2020-10-26") -> Entry:
 def _post(client: TestClient, key: PartyKey, payload: object, *, created: int = NOW,
           nonce: str | None = None) -> object:
     body = json.dumps(payload).encode()
-    headers = sign_request(key, "POST", "/v1/entries", body, created=created, nonce=nonce)
+    headers = sign_request(key, "POST", "/v1/entries", body, created=created, nonce=nonce,
+                           authority="testserver")
     return client.post("/v1/entries", content=body, headers={**headers, "Content-Type": "application/json"})
 
 
@@ -105,7 +106,7 @@ def test_tampered_body_and_bad_signature(ru: tuple[TestClient, Node], keys: dict
     client, node = ru
     payload = sign_entry(_adoption(), keys["RU"]).to_json()
     body = json.dumps(payload).encode()
-    headers = sign_request(keys["RU"], "POST", "/v1/entries", body, created=NOW)
+    headers = sign_request(keys["RU"], "POST", "/v1/entries", body, created=NOW, authority="testserver")
     tampered = body.replace(b"2020-10-26", b"2020-10-27", 1)
     assert client.post("/v1/entries", content=tampered, headers=headers).status_code == 401
     sig = payload["signature"]

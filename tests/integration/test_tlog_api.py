@@ -50,7 +50,7 @@ def _notification(author: str, i: int) -> Entry:
 
 def _post_entry(client: TestClient, key: PartyKey, i: int) -> None:
     body = json.dumps(sign_entry(_notification(key.party, i), key).to_json()).encode()
-    headers = sign_request(key, "POST", "/v1/entries", body, created=NOW)
+    headers = sign_request(key, "POST", "/v1/entries", body, created=NOW, authority="testserver")
     r = client.post("/v1/entries", content=body, headers={**headers, "Content-Type": "application/json"})
     assert r.status_code == 201, r.text
 

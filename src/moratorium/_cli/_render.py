@@ -17,8 +17,13 @@ if TYPE_CHECKING:
     from moratorium.scenario.run import RunResult
     from moratorium.treaty import Treaty
 
-__all__ = ["claim_source_label", "launcher_json", "render_run", "render_treaty", "site_json", "system_json",
+__all__ = ["claim_source_label", "launcher_json", "render_run", "render_treaty", "safe", "site_json", "system_json",
            "treaty_json"]
+
+MAX_FIELD_CHARS = 400
+"""Longest piece of data shown in a table cell or line (a 10 MB title would stall the renderer)."""
+# C0 and C1 controls and DEL, but not newline: ANSI escape sequences start with ESC (0x1b) or CSI (0x9b)
+_CONTROLS = dict.fromkeys([*range(0, 10), *range(11, 32), 127, *range(128, 160)], "\ufffd")
 
 _STYLE = {"compliant": "green", "violation": "bold red", "suspended": "yellow", "unverified": "magenta",
           "disputed": "bold magenta",
@@ -35,6 +40,17 @@ def claim_source_label(c: Claim | CapabilityClaim) -> str:
 def _with_labels(claims: list[dict[str, Any]], models: Sequence[Claim | CapabilityClaim]) -> None:
     for doc, claim in zip(claims, models, strict=True):
         doc["source_label"] = claim_source_label(claim)
+
+
+def safe(value: object, limit: int = MAX_FIELD_CHARS) -> str:
+    """``value`` as text that is safe to print through rich: control characters (ANSI escapes) replaced, rich
+    markup escaped, and cut at ``limit`` characters. Every piece of data from a file or a log goes through it."""
+    from rich.markup import escape
+
+    text = str(value)
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+    return escape(text.translate(_CONTROLS))
 
 
 def system_json(s: System) -> dict[str, Any]:
@@ -71,16 +87,16 @@ def treaty_json(t: Treaty) -> dict[str, Any]:
 def render_treaty(con: Console, t: Treaty) -> None:
     from rich.table import Table
 
-    con.print(f"[bold]{t.name}[/bold] ({t.id}, {t.date})")
+    con.print(f"[bold]{safe(t.name)}[/bold] ({safe(t.id)}, {safe(t.date)})")
     con.print(f"SHA-256 of the canonical form (what adoption entries pin): {t.sha256}")
-    con.print(t.summary.strip())
-    con.print("Parties: " + "; ".join(f"{p.id} ({p.name})" for p in t.parties))
+    con.print(safe(t.summary.strip(), 4 * MAX_FIELD_CHARS))
+    con.print("Parties: " + "; ".join(f"{safe(p.id)} ({safe(p.name)})" for p in t.parties))
     if t.item_classes:
         table = Table(title="Item classes")
         for col in ("id", "types", "basing", "range"):
             table.add_column(col)
         for c in t.item_classes:
-            table.add_row(c.id, "/".join(c.types), "/".join(c.basing), c.band.label)
+            table.add_row(safe(c.id), safe("/".join(c.types)), safe("/".join(c.basing)), safe(c.band.label))
         con.print(table)
     table = Table(title="Obligations")
     for col in ("id", "party", "kind", "zone", "scope", "period"):
@@ -91,27 +107,29 @@ def render_treaty(con: Console, t: Treaty) -> None:
         period = f"{o.period_from or ''}..{o.period_until or ''}"
         if o.conditional_on:
             period += f"; only if {', '.join(o.conditional_on)} is adopted"
-        table.add_row(o.id, o.party, o.kind, o.zone, scope, period)
+        table.add_row(safe(o.id), safe(o.party), safe(o.kind), safe(o.zone), safe(scope), safe(period))
     con.print(table)
     for r in t.reciprocity:
-        con.print(f"Reciprocity [bold]{r.id}[/bold]: suspends {', '.join(r.suspends)} while {r.party} deploys "
-                  f"{', '.join([*r.item_classes, *r.launcher_classes])} in {r.zone}. {r.description}")
+        con.print(f"Reciprocity [bold]{safe(r.id)}[/bold]: suspends {safe(', '.join(r.suspends))} while "
+                  f"{safe(r.party)} deploys {safe(', '.join([*r.item_classes, *r.launcher_classes]))} in "
+                  f"{safe(r.zone)}. {safe(r.description)}")
     for ins in t.verification.inspections:
         quota = ", ".join(f"years {q.first_year}-{q.last_year or ''}: {q.per_year}/yr" for q in ins.quota)
-        con.print(f"Inspection [bold]{ins.type}[/bold]: {ins.description}"
+        con.print(f"Inspection [bold]{safe(ins.type)}[/bold]: {safe(ins.description)}"
                   + (f"; quota {quota}" if quota else "")
                   + (f"; notice {ins.notice_h:g} h" if ins.notice_h else "")
                   + (f"; {ins.duration_h:g} h on site" if ins.duration_h else "")
                   + (f" (+{ins.extension_h:g} h)" if ins.extension_h else "")
-                  + (f" [assumption: {ins.assumption}]" if ins.assumption else ""))
+                  + (f" \\[assumption: {safe(ins.assumption)}]" if ins.assumption else ""))
     if t.readings:
         readings = Table(title="Readings (interpretive choices; default first, `--reading KEY=VALUE` to change)")
         for col in ("reading", "default", "admits", "why"):
             readings.add_column(col, overflow="fold")
         for reading in t.readings:
-            readings.add_row(reading.key, reading.default, " | ".join(reading.admits), reading.description or "")
+            readings.add_row(safe(reading.key), safe(reading.default), safe(" | ".join(reading.admits)),
+                             safe(reading.description or ""))
         con.print(readings)
-    con.print("Sources: " + "; ".join(f"{s.id} {s.title}" for s in t.sources))
+    con.print("Sources: " + "; ".join(f"{safe(s.id)} {safe(s.title)}" for s in t.sources))
 
 
 def _perspectives(v: Verdict) -> str:
@@ -129,8 +147,9 @@ def render_verdicts(con: Console, verdicts: Sequence[Verdict], *, title: str) ->
     for col in ("party", "obligation", "status", "basis", "evidence", "why"):
         final.add_column(col, overflow="fold")
     for v in verdicts:
-        final.add_row(v.party, v.obligation, f"[{_STYLE.get(v.status, '')}]{v.status}[/]{_perspectives(v)}",
-                      v.basis or "-", ", ".join(map(str, v.evidence)) or "-", v.reason)
+        final.add_row(safe(v.party), safe(v.obligation),
+                      f"[{_STYLE.get(v.status, '')}]{safe(v.status)}[/]{safe(_perspectives(v))}",
+                      v.basis or "-", ", ".join(map(str, v.evidence)) or "-", safe(v.reason))
     con.print(final)
 
 
@@ -138,7 +157,7 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
     from rich.table import Table
 
     sc = result.scenario
-    table = Table(title=f"{sc.name} — treaty {sc.treaty.id}", show_lines=True)
+    table = Table(title=f"{safe(sc.name)} — treaty {safe(sc.treaty.id)}", show_lines=True)
     for col in ("seq", "date", "by", "action", "verdict changes", "depends on"):
         table.add_column(col, overflow="fold")
     claims = [s for s in result.steps if s.kind == "claim" and not s.changes]
@@ -151,13 +170,13 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
         if step in claims:
             continue
         changes = "\n".join(
-            f"{new.party} {new.obligation}: {old.status if old else '-'} → "
-            f"[{_STYLE.get(new.status, '')}]{new.status}[/]{_perspectives(new)} "
+            f"{safe(new.party)} {safe(new.obligation)}: {safe(old.status) if old else '-'} → "
+            f"[{_STYLE.get(new.status, '')}]{safe(new.status)}[/]{safe(_perspectives(new))} "
             f"(evidence {', '.join(map(str, new.evidence)) or '-'})"
             for old, new in step.changes)
-        deps = "\n".join(sorted({f"{d.kind}: {d.subject}" + (f" (else {d.status_if})" if d.status_if else "")
+        deps = "\n".join(sorted({safe(f"{d.kind}: {d.subject}" + (f" (else {d.status_if})" if d.status_if else ""))
                                  for _, new in step.changes for d in new.depends_on}))
-        table.add_row(str(step.seq), step.date, step.author, step.action, changes, deps)
+        table.add_row(str(step.seq), safe(step.date), safe(step.author), safe(step.action), changes, deps)
     con.print(table)
     render_verdicts(con, result.verdicts, title="Verdicts at the end of the log")
     con.print("Readings: " + ", ".join(f"{k}={v}" for k, v in result.readings.items())
@@ -167,15 +186,16 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
     if contested:
         con.print("[bold]Where a verdict turns on a contested claim[/bold]")
         for d in contested.values():
-            con.print(f" • {d.kind} {d.subject} (would make it {d.status_if}): {d.detail}")
+            con.print(f" • {safe(d.kind)} {safe(d.subject)} (would make it {safe(d.status_if)}): {safe(d.detail)}")
     for c in sc.covert:
-        visits = "; ".join(f"{i} drew {', '.join(d) or 'nothing'}" for i, d in c.visits) or "no inspection"
-        verdict = f"[bold red]CAUGHT[/] by {c.caught_by}" if c.caught_by else "[bold]NOT caught[/]"
-        con.print(f"Covert: {c.party} hid {c.system} in {', '.join(c.units)} at {c.site} from {c.start} until "
-                  f"{c.until}. Visits in that window: {visits}. {verdict}. The regime's odds of catching it: "
-                  f"{c.detection_probability:.1%} (exact hypergeometric over those visits).")
+        visits = safe("; ".join(f"{i} drew {', '.join(d) or 'nothing'}" for i, d in c.visits) or "no inspection")
+        verdict = f"[bold red]CAUGHT[/] by {safe(c.caught_by)}" if c.caught_by else "[bold]NOT caught[/]"
+        con.print(f"Covert: {safe(c.party)} hid {safe(c.system)} in {safe(', '.join(c.units))} at {safe(c.site)} "
+                  f"from {safe(c.start)} until {safe(c.until)}. Visits in that window: {visits}. {verdict}. The "
+                  f"regime's odds of catching it: {c.detection_probability:.1%} (exact hypergeometric over those "
+                  f"visits).")
     if out is not None:
-        con.print(f"Log ({len(result.entries)} signed entries) and result written to {out}/")
+        con.print(f"Log ({len(result.entries)} signed entries) and result written to {safe(out)}/")
     if note is not None:
         import base64
 
@@ -184,6 +204,6 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
         signed = SignedNote.parse(note)
         cp = Checkpoint.parse(signed.text)
         signers = [s.name for s in signed.signatures]
-        con.print(f"Checkpoint {cp.origin} size {cp.size} root {base64.b64encode(cp.root).decode()} — signed by "
-                  f"{signers[0]}, cosigned by {', '.join(signers[1:]) or 'nobody'}; the log verifies (every "
-                  f"signature, root, checkpoint).")
+        con.print(f"Checkpoint {safe(cp.origin)} size {cp.size} root {base64.b64encode(cp.root).decode()} — signed "
+                  f"by {safe(signers[0])}, cosigned by {safe(', '.join(signers[1:]) or 'nobody')}; the log verifies "
+                  f"(every signature, root, checkpoint).")

@@ -108,34 +108,70 @@ def log_verify(
     workers: Annotated[
         int, typer.Option("--workers", help="Processes to use (0: one per core for big logs).")
     ] = 0,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option("--checkpoint", exists=True, dir_okay=False,
+                     help="Verify against this external signed checkpoint note (e.g. the one `run` writes)."),
+    ] = None,
+    require_cosigner: Annotated[
+        list[str] | None,
+        typer.Option("--require-cosigner", help="Party whose cosignature the checkpoint must carry (repeatable)."),
+    ] = None,
+    allow_unanchored: Annotated[
+        bool, typer.Option("--allow-unanchored", help="Accept a log that no checkpoint vouches for (exit 0).")
+    ] = False,
     fmt: FormatOpt = TextFormat.text,
 ) -> None:
     """Re-derive the root, check every signature, stored hash and the latest checkpoint (exit 1 if bad).
 
-    URL may also be a tlog-tiles directory or http(s) prefix (then --keys is needed to verify the checkpoint)."""
+    URL may also be a tlog-tiles directory or http(s) prefix (then --keys is needed to verify the checkpoint).
+    A log with no checkpoint (stored or given with --checkpoint) is unanchored: its holder could have truncated,
+    reordered or replayed it; that is exit 1 unless --allow-unanchored.
+    """
     import os
 
+    from moratorium.errors import InputError, VerificationError
     from moratorium.ledger.audit import verify_log
 
     keyring = _load_keyring(keys) if keys is not None else None
     if _is_tiles(url):
         _verify_tiles(url, keyring, fmt)
         return
+    note = None
+    if checkpoint is not None:
+        try:
+            note = checkpoint.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the checkpoint: {exc}", file=str(checkpoint)) from exc
     n = workers or (os.cpu_count() or 1)
-    report = verify_log(url, keyring=keyring, workers=n)
-    cp = report.checkpoint
+    report = verify_log(url, keyring=keyring, workers=n, checkpoint=note, require_cosigners=require_cosigner or ())
+    cp, ext = report.checkpoint, report.external
     data = {
-        "ok": True,
+        "ok": report.anchored or allow_unanchored,
+        "anchored": report.anchored,
         "size": report.size,
         "root": _b64(report.root),
         "checkpoint": None if cp is None else {"origin": cp.origin, "size": cp.size, "root": _b64(cp.root)},
         "cosigners": list(report.cosigners),
+        "external_checkpoint": None if ext is None else {"origin": ext.origin, "size": ext.size,
+                                                          "root": _b64(ext.root),
+                                                          "cosigners": list(report.external_cosigners)},
     }
     line = f"ok: {report.size} entries, root {_b64(report.root)}"
     if cp is not None:
         line += f"; checkpoint {cp.origin} at {cp.size} verified"
         line += f", cosigned by {', '.join(report.cosigners)}" if report.cosigners else ", not cosigned"
+    if ext is not None:
+        line += f"; external checkpoint {ext.origin} at {ext.size} verified"
+        line += (f", cosigned by {', '.join(report.external_cosigners)}" if report.external_cosigners
+                 else ", not cosigned")
+    if not report.anchored:
+        line = line.replace("ok: ", "unanchored: ", 1) + ("; no checkpoint vouches for this log: its holder could "
+                                                          "have truncated, reordered or replayed it")
     _emit(fmt, data, line)
+    if not report.anchored and not allow_unanchored:
+        raise VerificationError("the log is unanchored (no stored checkpoint and no --checkpoint); pass "
+                                "--checkpoint FILE, or --allow-unanchored to accept it")
 
 
 @log_app.command("checkpoint")
@@ -263,8 +299,16 @@ def log_check_equivocation(
         if pinned is None:
             raise InputError("the proof's operator is not among the pinned keys", file=str(keys))
     a, b = check_equivocation(proof, operator=pinned)
-    typer.echo(f"equivocation proven: {a.origin} at size {a.size} signed with roots {_b64(a.root)} "
-               f"and {_b64(b.root)} by key {proof['operator']['party']}")
+    party = proof["operator"]["party"]
+    if pinned is None:
+        # Without a pinned key the proof is only self-consistent: anyone can make a key, name it after the
+        # operator and sign two roots with it. Say so rather than blame the named party.
+        typer.echo(f"equivocation proven for the key inside the file only (named {party!r}, not pinned): "
+                   f"{a.origin} at size {a.size} signed with roots {_b64(a.root)} and {_b64(b.root)}; pass "
+                   f"--keys with {party}'s public key to prove it was {party}'s key")
+    else:
+        typer.echo(f"equivocation proven: {a.origin} at size {a.size} signed with roots {_b64(a.root)} "
+                   f"and {_b64(b.root)} by {party}'s pinned key {pinned.key_id}")
 
 
 def _is_tiles(url: str) -> bool:

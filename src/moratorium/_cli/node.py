@@ -40,16 +40,39 @@ def register(app: typer.Typer) -> None:
                                             help="Seconds between background syncs with the peers (0: off)."),
         witness: list[str] = typer.Option([], "--witness", help="A C2SP witness to submit checkpoints to, "  # noqa: B008
                                           "as VKEY@URL (its verifier key, its submission prefix; repeatable)."),
+        authority: list[str] = typer.Option(  # noqa: B008
+            [], "--authority",
+            help="host[:port] clients reach this node by (repeatable; default: --host:--port, and localhost for a "
+                 "loopback --host). Signed requests addressed elsewhere are refused."),
     ) -> None:
         """Run this party's node: its log over HTTP, witnessing the peers, and the web UI at /ui/."""
+        import os
+        import stat
+        import sys
+
         import uvicorn
 
         from moratorium.api import build_app
         from moratorium.errors import InputError
 
+        try:
+            mode = os.stat(key).st_mode
+        except OSError as exc:
+            raise InputError(f"cannot read key file: {exc.strerror}", file=key) from exc
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            print(f"warning: {key}: the private key file is readable by other users (mode {stat.S_IMODE(mode):o}); "
+                  f"chmod 600 it", file=sys.stderr)
+        authorities: tuple[str, ...] | None = tuple(authority)
+        if not authority:
+            if host in ("0.0.0.0", "::", ""):  # every interface: the names clients use are not known here
+                authorities = None
+            else:
+                names = [host, "localhost"] if host in ("127.0.0.1", "::1", "localhost") else [host]
+                names += ["127.0.0.1"] if host == "localhost" else []
+                authorities = tuple(f"[{h}]:{port}" if ":" in h else f"{h}:{port}" for h in names)
         witnesses = [_witness(w) for w in witness]
         fastapi_app, node = build_app(treaty_id=treaty, key_file=key, db_url=db, peers=tuple(peer),
-                                      sync_interval_s=sync_interval)
+                                      sync_interval_s=sync_interval, authorities=authorities)
         node.witnesses.extend(witnesses)
         if node.party != party:
             node.close()

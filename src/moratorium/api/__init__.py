@@ -47,7 +47,7 @@ __all__ = ["build_app"]
 
 
 def build_app(*, treaty_id: str, key_file: str, db_url: str, peers: tuple[str, ...] = (),
-              sync_interval_s: float = 10.0) -> tuple[FastAPI, Node]:
+              sync_interval_s: float = 10.0, authorities: tuple[str, ...] | None = None) -> tuple[FastAPI, Node]:
     """Load the treaty and key, open the logs and return the node's application and its ``Node``."""
     from pathlib import Path
 
@@ -58,4 +58,4 @@ def build_app(*, treaty_id: str, key_file: str, db_url: str, peers: tuple[str, .
 
     key = PartyKey.load(Path(key_file))
     node = Node(treaty=load_treaty(treaty_id), key=key, db_url=db_url, peers=peers)
-    return create_app(node, sync_interval_s=sync_interval_s), node
+    return create_app(node, sync_interval_s=sync_interval_s, authorities=authorities), node

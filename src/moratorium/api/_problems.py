@@ -28,7 +28,7 @@ from moratorium.errors import (
     VerificationError,
 )
 
-__all__ = ["BodyLimit", "ForbiddenError", "install_handlers", "problem"]
+__all__ = ["BodyLimit", "ForbiddenError", "UnsupportedMediaTypeError", "install_handlers", "problem"]
 
 _log = logging.getLogger("moratorium.api")
 PROBLEM = "application/problem+json"
@@ -45,7 +45,13 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+class UnsupportedMediaTypeError(InputError):
+    """A request body in a media type the route does not take (HTTP 415)."""
+
+
 def _status(exc: Error) -> tuple[int, str]:
+    if isinstance(exc, UnsupportedMediaTypeError):
+        return 415, "Unsupported Media Type"
     if isinstance(exc, NotFoundError):
         return 404, "Not Found"
     if isinstance(exc, ConflictError):
@@ -90,6 +96,8 @@ def install_handlers(app: FastAPI) -> None:
         return problem(exc.status_code, str(exc.detail), str(exc.detail))
 
     async def on_bug(_request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, RecursionError):  # a hostile body nested too deeply for some parser: bad input
+            return problem(422, "Unprocessable Content", "the request is nested too deeply")
         _log.exception("unhandled error", exc_info=exc)
         return problem(500, "Internal Server Error", "the node failed to answer; see its log")
 

@@ -11,7 +11,7 @@ import base64
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from typing import Annotated, Any
 
 import httpx
@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from moratorium.api._problems import BodyLimit, ForbiddenError, install_handlers
+from moratorium.api._problems import BodyLimit, ForbiddenError, UnsupportedMediaTypeError, install_handlers
 from moratorium.api.auth import NonceCache, SignedRequest, verify_request
 from moratorium.api.node import Node
 from moratorium.api.routes_tiles import add_tlog_routes, submit_to_witnesses
@@ -35,6 +35,9 @@ __all__ = ["MAX_BODY_BYTES", "MAX_PAGE", "create_app"]
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_PAGE = 1000
+_PIN_INTERVAL_S = 60
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects accepted in a request body (entry bodies are a few levels deep)."""
 _SIZE = Annotated[int, Query(ge=0, le=2**53)]
 
 _ENTRY_SCHEMA: dict[str, Any] = {
@@ -75,13 +78,34 @@ def note_json(note: str) -> dict[str, Any]:
             "root_base64": base64.b64encode(cp.root).decode(), "signers": [s.name for s in signed.signatures]}
 
 
+def _depth_ok(value: Any, limit: int) -> bool:
+    """``value`` nests arrays and objects at most ``limit`` deep (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
+
+
 def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_interval_s: float = 0.0,
-               max_body_bytes: int = MAX_BODY_BYTES, max_skew_s: int = 300) -> FastAPI:
-    """The HTTP application of ``node``. ``sync_interval_s > 0`` runs peer sync in the background."""
-    nonces = NonceCache(window_s=max_skew_s)
+               max_body_bytes: int = MAX_BODY_BYTES, max_skew_s: int = 300,
+               authorities: Collection[str] | None = None) -> FastAPI:
+    """The HTTP application of ``node``. ``sync_interval_s > 0`` runs peer sync in the background.
+
+    ``authorities``: the ``host[:port]`` names clients reach this node by; a signed request addressed to another
+    (its covered ``@authority``) is refused, so a request captured at one node cannot be replayed at another.
+    None accepts any Host (still covered by the signature). Requests signed before the app was created are
+    refused (``NonceCache.not_before``): the replay memory does not survive a restart.
+    """
 
     def now() -> int:
         return int(clock())
+
+    nonces = NonceCache(window_s=max_skew_s, not_before=now())
+    last_pin = [-_PIN_INTERVAL_S]  # when a cosignature last made the node learn its peers' keys
 
     def sync_all() -> list[dict[str, Any]]:
         with httpx.Client(timeout=10.0) as client:
@@ -117,8 +141,13 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
 
     async def authenticate(request: Request) -> tuple[SignedRequest, bytes]:
         body = await request.body()
-        signer = verify_request(request.method, request.url.path, body, request.headers, keys=node.keyring(),
-                                nonces=nonces, now=now(), max_skew_s=max_skew_s)
+        # RFC 9421 §2.2.6: @path is the path as sent, before percent-decoding (Starlette's url.path is decoded)
+        raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+        raw_query = request.scope.get("query_string") or b""
+        signer = verify_request(request.method, raw_path.decode("latin-1"), body, request.headers,
+                                keys=node.keyring(), nonces=nonces, now=now(), max_skew_s=max_skew_s,
+                                query=raw_query.decode("latin-1"), scheme=request.url.scheme,
+                                authorities=authorities)
         return signer, body
 
     @app.get("/", include_in_schema=False)
@@ -205,13 +234,19 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
         """Append one of this party's entries. The request must be signed by the entry's author, this node's
         party: unsigned 401, another party 403, a malformed entry 422, a replayed entry 409."""
         signer, body = await authenticate(request)
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "application/json":
+            raise UnsupportedMediaTypeError(f"an entry is sent as application/json, not {media or 'no type'!r}",
+                                            field="content-type")
         if signer.party != node.party:
             raise ForbiddenError(f"this node accepts writes from {node.party} only; the request is signed by "
                             f"{signer.party}")
         try:
             obj = json.loads(body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise InputError(f"the body is not JSON: {exc}", field="body") from exc
+        if not _depth_ok(obj, MAX_DEPTH):
+            raise InputError(f"the body nests arrays or objects more than {MAX_DEPTH} deep", field="body")
         signed = SignedEntry.from_json(obj)
         if signed.entry.author != signer.party:
             raise ForbiddenError(f"a party may only author its own entries: signer {signer.party}, "
@@ -221,10 +256,16 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
 
     @app.post("/v1/cosignatures", tags=["witness"])
     def post_cosignature(item: NoteIn) -> dict[str, Any]:
-        """A peer hands back our checkpoint with its C2SP cosignature (self-authenticating: no HTTP signature)."""
+        """A peer hands back our checkpoint with its C2SP cosignature (self-authenticating: no HTTP signature).
+
+        A cosigner that is a party of the treaty whose key is not pinned yet makes the node learn the configured
+        peers' keys (first contact), at most once a minute and with a short timeout; any other name makes no
+        outgoing request, so an unauthenticated caller cannot make the node call its peers at will."""
         names = {sig.name for sig in SignedNote.parse(item.note).signatures}
-        if not names <= set(node.keyring()):
-            with httpx.Client(timeout=10.0) as client:
+        unpinned = (names & set(node.mirrors)) - set(node.keyring())
+        if unpinned and now() - last_pin[0] >= _PIN_INTERVAL_S:
+            last_pin[0] = now()
+            with httpx.Client(timeout=2.0) as client:
                 pin_peer_keys(node, client=client)
         cosigners = node.receive_cosignature(item.note)
         return {"stored": True, "cosigners": cosigners}

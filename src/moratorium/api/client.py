@@ -36,7 +36,8 @@ class NodeClient:
         signer = key or self.key
         if signer is None:
             raise ValueError("a signed request needs a key")
-        headers = sign_request(signer, "POST", path, body, created=int(self.clock()))
+        authority = httpx.URL(self.base_url).netloc.decode("ascii")
+        headers = sign_request(signer, "POST", path, body, created=int(self.clock()), authority=authority)
         headers["Content-Type"] = "application/json"
         return self.http.post(path, content=body, headers=headers)
 

@@ -67,6 +67,7 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
     def treaty() -> dict[str, Any]:
         """The treaty this node operates under (parties, zones, obligations, verification rights...)."""
         out: dict[str, Any] = _plain(node.treaty)
+        out.pop("path", None)  # where the server keeps the file is none of the reader's business
         return out
 
     @app.get("/v1/catalog", tags=["regime"])
@@ -129,26 +130,13 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
         counts it: from the later adoption of the two parties), what is used and left, and every inspection with
         its joint draw — the units drawn from both revealed nonces and the RFC 9162 root of the merged log prefix
         at the request — its report, the host's countersignature and any dissent or default."""
-        from moratorium.regime.inspections import treaty_year
+        from moratorium.regime.inspections import quota_status
 
         view = node.view()
         st = view.state
-        rights = []
-        for right in node.treaty.verification.inspections:
-            for inspector in right.inspecting:
-                adopted = [st.adopted.get(p) for p in (inspector, *right.inspected)]
-                if None in adopted or not st.now:
-                    rights.append({**_plain(right), "inspector": inspector, "treaty_year": None,
-                                   "quota_this_year": None, "used_this_year": 0, "left_this_year": None})
-                    continue
-                start = max(st.records[a].effective for a in adopted if a is not None)
-                year = treaty_year(start, st.now)
-                used = sum(1 for r in st.inspections.values() if r.type == right.type and r.inspector == inspector
-                           and treaty_year(start, r.requested) == year)
-                quota = right.quota_for_year(year)
-                rights.append({**_plain(right), "inspector": inspector, "treaty_year": year,
-                               "quota_this_year": quota, "used_this_year": used,
-                               "left_this_year": None if quota is None else max(0, quota - used)})
+        rights = [{**_plain(q.right), "inspector": q.inspector, "treaty_year": q.treaty_year,
+                   "quota_this_year": q.quota, "used_this_year": q.used, "left_this_year": q.left}
+                  for q in quota_status(node.treaty, st)]
         records = [{
             "id": r.id, "type": r.type, "inspector": r.inspector, "inspected": r.inspected, "site": r.site,
             "requested": r.requested, "request": view.ref(r.request_seq).to_json(),

@@ -4,13 +4,16 @@ Each party's log holds only that party's entries. The merged sequence orders all
 
     (entry.effective, entry.recorded, entry.author, seq in the author's log)
 
-compared as strings then integers. Every node holding the same log prefixes computes the same sequence, so the
-same regime state and verdicts (DESIGN.md, "Same log, same verdict"). ``effective`` comes first because replay
-requires non-decreasing dates (``moratorium.regime.state``); within one author the log order is kept.
+with ``effective`` and ``recorded`` compared as instants (``moratorium.dates.sort_key``: a date's first UTC
+instant, coarser first, then the text), the author as a string and seq as an integer. Every node holding the
+same log prefixes computes the same sequence, so the same regime state and verdicts (DESIGN.md, "Same log,
+same verdict"). ``effective`` comes first because replay requires non-decreasing dates
+(``moratorium.regime.state``); within one author the log order is kept.
 
 Merged positions are internal: evidence is reported as references ``{"party", "seq"}`` into the authors' own
 logs, which is what inclusion proofs are about. An entry that replay refuses (an author who may not make it,
-an unknown site) is kept in the view as ``rejected`` with the reason and skipped; it cannot change a verdict.
+an unknown site, a date it cannot place, any failure at all: ``Replayer.apply`` raises only ``InputError``) is
+kept in the view as ``rejected`` with the reason and skipped; it cannot change a verdict or break the view.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from moratorium import dates
 from moratorium.catalog import Catalog
 from moratorium.errors import InputError
 from moratorium.ledger.entry import SignedEntry
@@ -84,10 +88,10 @@ class RegimeView:
         return {**ref.to_json(), "kind": record.kind, "effective": record.effective, "summary": record.summary}
 
 
-def merge_key(ref: EntryRef, signed: SignedEntry) -> tuple[str, str, str, int]:
+def merge_key(ref: EntryRef, signed: SignedEntry) -> tuple[object, ...]:
     """The sort key of the merged sequence (see the module docstring)."""
     e = signed.entry
-    return (e.effective, e.recorded, e.author, ref.seq)
+    return (dates.sort_key(e.effective), dates.sort_key(e.recorded), e.author, ref.seq)
 
 
 def build_view(treaty: Treaty, logs: Mapping[str, Sequence[SignedEntry]], *,

@@ -4,7 +4,14 @@ The audit trusts nothing in the store: it re-hashes every entry (RFC 9162 §2.1.
 subtree and compares it with the stored node, checks every author signature against the keyring (the log's
 own, or one pinned by the caller), then checks the latest stored checkpoint's operator signature and
 cosignatures (C2SP signed-note, tlog-cosignature) against the recomputed root at its size. The first bad
-entry is named by its sequence number.
+entry is named by its sequence number. A leaf stored twice (a replayed entry) is refused.
+
+A log whose holder controls the file can drop its checkpoint rows and then truncate, reorder or replay entries
+consistently; only a checkpoint kept elsewhere shows that. ``verify_log(checkpoint=NOTE)`` checks the log
+against such an external signed checkpoint (the one ``moratorium run`` writes, or one a peer cosigned), and
+``require_cosigners`` demands valid cosignatures by those parties on it. ``AuditReport.anchored`` is false when
+neither a stored nor an external checkpoint vouches for the log (the CLI refuses such a log unless told).
+The store is opened read-only: verifying never creates or changes anything in the database.
 
 The work is split into aligned chunks of ``2**CHUNK_LEVEL`` entries (smaller ones when several workers share a
 small log), each a perfect subtree, which worker processes audit independently (Ed25519 verification dominates,
@@ -14,7 +21,7 @@ so it scales with cores); the parent combines the chunk roots.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,11 +53,22 @@ class AuditReport:
     root: bytes
     checkpoint: Checkpoint | None
     cosigners: tuple[str, ...]
+    external: Checkpoint | None = None
+    """The external checkpoint the log was checked against (``verify_log(checkpoint=...)``), if any."""
+    external_cosigners: tuple[str, ...] = ()
+
+    @property
+    def anchored(self) -> bool:
+        """A signed checkpoint (stored or external) vouches for the log's prefix."""
+        return self.checkpoint is not None or self.external is not None
 
 
-def _audit_chunk(store: LogStore, start: int, stop: int,
-                 keys: Mapping[str, Ed25519PublicKey]) -> tuple[list[bytes] | None, tuple[int, str] | None]:
-    """Audit entries ``[start, stop)``; return ``(chunk edge, None)`` or ``(None, first failure (seq, message))``.
+_ChunkResult = tuple[list[bytes] | None, tuple[int, str] | None, bytes]
+
+
+def _audit_chunk(store: LogStore, start: int, stop: int, keys: Mapping[str, Ed25519PublicKey]) -> _ChunkResult:
+    """Audit entries ``[start, stop)``; return ``(chunk edge, None, prefixes)`` or ``(None, first failure (seq,
+    message), b"")``; ``prefixes`` are the first 8 bytes of every leaf hash, for the duplicate-leaf check.
 
     The loop is the audit's hot path: per entry one row, one SHA-256, one C-level parse and re-encoding of the
     leaf (``leaf_author_signature``) and one Ed25519 verification with a key object made once per author.
@@ -59,7 +77,7 @@ def _audit_chunk(store: LogStore, start: int, stop: int,
     expected = start
     for seq, data, stored_hash in store.iter_leaves(start, stop):
         if seq != expected:
-            return None, (expected, "entry is missing from the store")
+            return None, (expected, "entry is missing from the store"), b""
         expected += 1
         leaf_hash = hash_leaf(data)
         hashes.append(leaf_hash)
@@ -77,9 +95,9 @@ def _audit_chunk(store: LogStore, start: int, stop: int,
             except InvalidSignature:
                 raise VerificationError(f"bad signature: not made by {author}'s key") from None
         except VerificationError as exc:
-            return None, (seq, str(exc))
+            return None, (seq, str(exc)), b""
     if expected != stop:
-        return None, (expected, "entry is missing from the store")
+        return None, (expected, "entry is missing from the store"), b""
     levels = rfc6962.perfect_levels(hashes)
     for level in range(1, len(levels)):
         base = start >> level
@@ -87,9 +105,10 @@ def _audit_chunk(store: LogStore, start: int, stop: int,
         for i, h in enumerate(levels[level]):
             if stored.get(base + i) != h:
                 where = f"level {level}, index {base + i}"
-                return None, ((base + i) << level, f"stored Merkle node ({where}) is wrong")
+                return None, ((base + i) << level, f"stored Merkle node ({where}) is wrong"), b""
     # The chunk's compact range, read off the levels just computed rather than re-hashed leaf by leaf.
-    return CompactRange.load(len(hashes), lambda level, index: levels[level][index]).edge, None
+    edge = CompactRange.load(len(hashes), lambda level, index: levels[level][index]).edge
+    return edge, None, b"".join(h[:8] for h in hashes)
 
 
 # Per worker process: the store and the key objects, opened once by ``_init_worker`` for all its chunks.
@@ -101,16 +120,17 @@ def _init_worker(url: str, raw_keys: dict[str, bytes]) -> None:
     global _worker_store, _worker_keys
     from moratorium.store.logstore import LogStore
 
-    _worker_store = LogStore(url, create=False)
+    _worker_store = LogStore(url, create=False, read_only=True)
     _worker_keys = {p: Ed25519PublicKey.from_public_bytes(r) for p, r in raw_keys.items()}
 
 
-def _worker_chunk(bounds: tuple[int, int]) -> tuple[list[bytes] | None, tuple[int, str] | None]:
+def _worker_chunk(bounds: tuple[int, int]) -> _ChunkResult:
     assert _worker_store is not None
     return _audit_chunk(_worker_store, bounds[0], bounds[1], _worker_keys)
 
 
-def verify_log(url: str, *, keyring: Mapping[str, PublicKey] | None = None, workers: int = 1) -> AuditReport:
+def verify_log(url: str, *, keyring: Mapping[str, PublicKey] | None = None, workers: int = 1,
+               checkpoint: str | None = None, require_cosigners: Sequence[str] = ()) -> AuditReport:
     """Audit the log at ``url``; return an ``AuditReport`` or raise ``VerificationError`` naming the entry.
 
     Parameters
@@ -122,10 +142,16 @@ def verify_log(url: str, *, keyring: Mapping[str, PublicKey] | None = None, work
         holder is not trusted to have stored the right keys.
     workers
         Processes to use (``1``: in this process).
+    checkpoint
+        An external signed checkpoint note of this log (C2SP signed-note) to check the log against: the log
+        must hold it (same root at its size), whatever the stored checkpoints say.
+    require_cosigners
+        Parties whose valid cosignature must be on the anchoring checkpoint (the external one if given, else the
+        latest stored one).
     """
     from moratorium.ledger.sqllog import SqlLog
 
-    log = SqlLog(url, create=False)
+    log = SqlLog(url, create=False, read_only=True)
     try:
         keys = dict(keyring) if keyring is not None else log.keyring()
         if keyring is not None:
@@ -151,13 +177,26 @@ def verify_log(url: str, *, keyring: Mapping[str, PublicKey] | None = None, work
         else:
             ed = {p: Ed25519PublicKey.from_public_bytes(r) for p, r in raw.items()}
             results = [_audit_chunk(log._store, s, e, ed) for s, e in jobs]
-        failures = [failure for _e, failure in results if failure is not None]
+        failures = [failure for _e, failure, _p in results if failure is not None]
         if failures:
             seq, message = min(failures)
             raise VerificationError(f"entry {seq}: {message}")
-        root = _combine(log, [edge for edge, _f in results if edge is not None], size, level)
-        checkpoint, cosigners = _check_latest_checkpoint(log, keys, size)
-        return AuditReport(size=size, root=root, checkpoint=checkpoint, cosigners=cosigners)
+        _check_no_duplicate_leaves(log, b"".join(p for _e, _f, p in results))
+        root = _combine(log, [edge for edge, _f, _p in results if edge is not None], size, level)
+        latest, cosigners = _check_latest_checkpoint(log, keys, size)
+        external: Checkpoint | None = None
+        external_cosigners: tuple[str, ...] = ()
+        if checkpoint is not None:
+            external, external_cosigners = _check_note(log, keys, size, checkpoint, what="external checkpoint")
+        anchor_cosigners = external_cosigners if checkpoint is not None else cosigners
+        for party in require_cosigners:
+            if party not in anchor_cosigners:
+                which = "external" if checkpoint is not None else "latest stored"
+                got = ", ".join(anchor_cosigners) or "none"
+                raise VerificationError(f"{which} checkpoint: no valid cosignature by required cosigner {party!r} "
+                                        f"(valid cosigners: {got})")
+        return AuditReport(size=size, root=root, checkpoint=latest, cosigners=cosigners, external=external,
+                           external_cosigners=external_cosigners)
     finally:
         log.close()
 
@@ -189,29 +228,71 @@ def _combine(log: Any, edges: list[list[bytes]], size: int, chunk_level: int) ->
     return root
 
 
+def _check_no_duplicate_leaves(log: Any, prefixes: bytes) -> None:
+    """Refuse a leaf stored twice (a replayed entry); ``prefixes``: 8 bytes of each leaf hash, in seq order."""
+    import numpy as np
+
+    heads = np.frombuffer(prefixes, dtype=np.uint64)
+    if len(heads) < 2:
+        return
+    order = np.argsort(heads, kind="stable")
+    ranked = heads[order]
+    same = np.flatnonzero(ranked[1:] == ranked[:-1])
+    if not len(same):
+        return
+    # equal prefixes: compare the whole leaves of those entries (a 64-bit prefix collision is not a duplicate)
+    seen: dict[bytes, int] = {}
+    duplicates = []
+    candidates = sorted({int(order[i]) for i in same} | {int(order[i + 1]) for i in same})
+    for seq in candidates:
+        [(_s, data, _h)] = list(log.iter_leaves(seq, seq + 1))
+        first = seen.setdefault(hash_leaf(data), seq)
+        if first != seq:
+            duplicates.append((seq, first))
+    if duplicates:
+        seq, first = min(duplicates)
+        raise VerificationError(f"entry {seq}: replayed entry: the same leaf as entry {first}")
+
+
 def _check_latest_checkpoint(
     log: Any, keys: Mapping[str, PublicKey], size: int
 ) -> tuple[Checkpoint | None, tuple[str, ...]]:
     notes = log.checkpoints()
     if not notes:
         return None, ()
-    note = notes[0]
-    signed = SignedNote.parse(note)
+    return _check_note(log, keys, size, notes[0], what="latest checkpoint")
+
+
+def _check_note(log: Any, keys: Mapping[str, PublicKey], size: int, note: str,
+                *, what: str) -> tuple[Checkpoint, tuple[str, ...]]:
+    """Check a signed checkpoint note against the audited log: operator signature, size, root, cosignatures."""
+    try:
+        signed = SignedNote.parse(note)
+        checkpoint = Checkpoint.parse(signed.text)
+    except VerificationError as exc:
+        raise VerificationError(f"{what}: {exc}") from exc
     operator = next((keys[s.name] for s in signed.signatures if s.name in keys), None)
     if operator is None:
-        raise VerificationError("latest checkpoint: no signature by a known party")
-    checkpoint = open_checkpoint(note, operator)
+        names = ", ".join(s.name for s in signed.signatures) or "none"
+        raise VerificationError(f"{what}: no signature by a known party (signed by {names})")
+    try:
+        checkpoint = open_checkpoint(note, operator)
+    except VerificationError as exc:
+        raise VerificationError(f"{what}: {exc}") from exc
     if checkpoint.size > size:
-        raise VerificationError(f"latest checkpoint: size {checkpoint.size} is beyond the log's {size}")
+        raise VerificationError(f"{what}: size {checkpoint.size} is beyond the log's {size} (a truncated log?)")
     calculated = log.root_hash(checkpoint.size)
     if calculated != checkpoint.root:
         raise VerificationError(
-            f"latest checkpoint: root {base64.b64encode(checkpoint.root).decode()} differs from the "
+            f"{what}: root {base64.b64encode(checkpoint.root).decode()} differs from the "
             f"calculated {base64.b64encode(calculated).decode()} at size {checkpoint.size}"
         )
     cosigners = []
     for sig in signed.signatures:
         if sig.name != operator.party and sig.name in keys:
-            verify_cosignature(note, keys[sig.name])
+            try:
+                verify_cosignature(note, keys[sig.name])
+            except VerificationError as exc:
+                raise VerificationError(f"{what}: {exc}") from exc
             cosigners.append(sig.name)
     return checkpoint, tuple(cosigners)

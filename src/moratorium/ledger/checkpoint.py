@@ -112,7 +112,9 @@ class Checkpoint:
         origin, size_s, root_s = lines[0], lines[1], lines[2]
         if not origin:
             raise VerificationError("malformed checkpoint: empty origin")
-        if not size_s.isdigit() or (size_s != "0" and size_s.startswith("0")):
+        # ASCII digits only: str.isdigit() also accepts other scripts' digits and superscripts, which int() refuses
+        if not (size_s.isascii() and size_s.isdigit()) or len(size_s) > 20 or (
+                size_s != "0" and size_s.startswith("0")):
             raise VerificationError(f"malformed checkpoint: size {size_s!r} is not a decimal without zeros")
         try:
             root = base64.b64decode(root_s, validate=True)

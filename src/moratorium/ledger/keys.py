@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ __all__ = [
     "Keyring",
     "PartyKey",
     "PublicKey",
+    "check_party_name",
     "sign_entry",
     "verify_entry",
+    "weak_public_key",
 ]
 
 
@@ -41,8 +44,14 @@ class PublicKey:
     raw: bytes
 
     def __post_init__(self) -> None:
-        if len(self.raw) != 32:
-            raise InputError(f"an Ed25519 public key has 32 bytes, got {len(self.raw)}", field="public_key")
+        check_party_name(self.party)
+        if not isinstance(self.raw, bytes) or len(self.raw) != 32:
+            got = len(self.raw) if isinstance(self.raw, bytes | bytearray) else type(self.raw).__name__
+            raise InputError(f"an Ed25519 public key has 32 bytes, got {got}", field="public_key")
+        why = weak_public_key(self.raw)
+        if why is not None:
+            raise InputError(f"refusing a weak Ed25519 public key ({why}): a signature by it proves nothing",
+                             field="public_key")
 
     @property
     def key_id(self) -> str:
@@ -66,6 +75,9 @@ class PartyKey:
 
     party: str
     private: Ed25519PrivateKey
+
+    def __post_init__(self) -> None:
+        check_party_name(self.party)
 
     @classmethod
     def generate(cls, party: str) -> PartyKey:
@@ -132,6 +144,62 @@ class PartyKey:
         if "public_key" in obj and obj["public_key"] != key.public.to_json()["public_key"]:
             raise InputError("does not match the private key", file=str(path), field="public_key")
         return key
+
+
+# -- weak keys --------------------------------------------------------------------------------------------------
+# RFC 8032 §5.1.3 point decoding and the Edwards addition law of edwards25519 (§5.1.4), in the few lines needed to
+# test a public key's order once, when it is registered, pinned or read: a key A of small order (the identity and
+# the other seven points of order 2, 4 or 8) lets anyone make a "signature" (R, S) that verifies for many messages
+# without any private key, because [8][k]A is the identity (Chalkias et al., "Taming the many EdDSAs", 2020, §3).
+
+_P = 2**255 - 19
+_D = (-121665 * pow(121666, -1, _P)) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _decode_point(raw: bytes) -> tuple[int, int] | str:
+    """``(x, y)`` of an encoded point (RFC 8032 §5.1.3), or why the encoding is not a point."""
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    sign = raw[31] >> 7
+    if y >= _P:
+        return "non-canonical encoding"
+    u, v = (y * y - 1) % _P, (_D * y * y + 1) % _P
+    x = (u * pow(v, 3, _P) * pow(u * pow(v, 7, _P), (_P - 5) // 8, _P)) % _P
+    if (v * x * x - u) % _P != 0:
+        x = (x * _SQRT_M1) % _P
+        if (v * x * x - u) % _P != 0:
+            return "not a point on the curve"
+    if x == 0 and sign:
+        return "non-canonical encoding"
+    if x & 1 != sign:
+        x = _P - x
+    return x, y
+
+
+def _add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    (x1, y1), (x2, y2) = a, b
+    t = _D * x1 * x2 * y1 * y2 % _P
+    return ((x1 * y2 + y1 * x2) * pow(1 + t, -1, _P) % _P, (y1 * y2 + x1 * x2) * pow(1 - t, -1, _P) % _P)
+
+
+@lru_cache(maxsize=1024)
+def weak_public_key(raw: bytes) -> str | None:
+    """Why ``raw`` is not a usable Ed25519 public key (small order, not a point, non-canonical), or None."""
+    point = _decode_point(raw)
+    if isinstance(point, str):
+        return point
+    for _ in range(3):
+        point = _add(point, point)
+    return "small order: [8]A is the identity" if point == (0, 1) else None
+
+
+def check_party_name(party: object) -> None:
+    """A party id names a key in signed notes (C2SP signed-note: no whitespace, no ``+``), so no control
+    characters, spaces or newlines -- a newline would inject a line into every checkpoint the key signs."""
+    if not isinstance(party, str) or not party or len(party) > 64 or any(
+            c.isspace() or c == "+" or not c.isprintable() for c in party):
+        raise InputError(f"a party id is 1-64 printable characters without spaces or '+', got {party!r}",
+                         field="party")
 
 
 Keyring = Mapping[str, PublicKey]

@@ -29,7 +29,7 @@ from typing import IO, TYPE_CHECKING
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from moratorium.errors import ConflictError, InputError, VerificationError
+from moratorium.errors import ConflictError, InputError, StoreError, VerificationError
 from moratorium.ledger._merkle import MerkleMethods, canonical_leaf, entry_message
 from moratorium.ledger._tree import CompactRange
 from moratorium.ledger.entry import ENTRY_SIGNING_CONTEXT, SignedEntry
@@ -228,10 +228,11 @@ class _Verification:
 class SqlLog(MerkleMethods):
     """A log in a SQLite file or a PostgreSQL database (``url``: a path or a SQLAlchemy URL)."""
 
-    def __init__(self, url: str, *, verifier: EntryVerifier | None = None, create: bool = True) -> None:
+    def __init__(self, url: str, *, verifier: EntryVerifier | None = None, create: bool = True,
+                 read_only: bool = False) -> None:
         from moratorium.store.logstore import LogStore  # not at module level: the helper must start fast
 
-        self._store: LogStore = LogStore(url, create=create)
+        self._store: LogStore = LogStore(url, create=create, read_only=read_only)
         self.url = self._store.url
         self._verifier = verifier
         self._keys: dict[str, PublicKey] = {}
@@ -340,12 +341,16 @@ class SqlLog(MerkleMethods):
         stop = self.size if stop is None else stop
         if not 0 <= start <= stop <= self.size:
             raise InputError(f"range [{start}, {stop}) is outside the log of size {self.size}")
-        out = []
+        out: list[SignedEntry] = []
         for seq, data, _h in self._store.iter_leaves(start, stop):
+            if seq != start + len(out):
+                break
             try:
                 out.append(SignedEntry.from_leaf_data(data))
             except VerificationError as exc:
                 raise VerificationError(f"entry {seq}: {exc}") from exc
+        if len(out) != stop - start:
+            raise StoreError(f"corrupt log: entry {start + len(out)} is missing from the store")
         return tuple(out)
 
     def iter_leaves(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bytes, bytes]]:

@@ -29,12 +29,17 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from moratorium import dates
 from moratorium.errors import ConflictError, InputError, NotFoundError
 
 if TYPE_CHECKING:
-    from moratorium.regime.state import Replayer
+    from collections.abc import Iterable
 
-__all__ = ["KINDS", "InspectionRecord", "apply_inspection_entry", "treaty_year"]
+    from moratorium.regime.state import RegimeState, Replayer
+    from moratorium.treaty import InspectionRight, Treaty
+
+__all__ = ["KINDS", "InspectionRecord", "QuotaStatus", "apply_inspection_entry", "quota_status", "quota_use",
+           "regime_start", "treaty_year"]
 
 
 class _Body(BaseModel):
@@ -126,18 +131,67 @@ class InspectionRecord:
 
 
 def _time(value: str, *, seq: int, field: str) -> dt.datetime:
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"not an ISO 8601 time: {value!r}", seq=seq, field=field) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    """An inspection time as a UTC instant (a day means its first instant; a month is refused as too coarse)."""
+    return dates.parse(value, seq=seq, field=field, coarsest="day").start
 
 
 def treaty_year(start: str, at: str) -> int:
-    """1-based treaty year of date ``at`` for a regime that started on ``start`` (ISO dates)."""
-    s, a = dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(at[:10])
+    """1-based treaty year of date ``at`` for a regime that started on ``start`` (ISO dates of any precision,
+    taken at their first UTC day); ``InputError`` if either is not a valid date."""
+    s, a = dates.parse(start, field="start").date, dates.parse(at, field="at").date
     years = a.year - s.year - ((a.month, a.day) < (s.month, s.day))
     return years + 1
+
+
+def regime_start(treaty: Treaty, state: RegimeState, parties: Iterable[str]) -> str | None:
+    """When inspection rights between ``parties`` start counting treaty years: the latest of their adoptions,
+    and not before the treaty's ``in_force_from``; None if one of them has not adopted the treaty."""
+    seqs = [state.adopted.get(p) for p in parties]
+    if any(s is None for s in seqs):
+        return None
+    candidates = [state.records[s].effective for s in seqs if s is not None]
+    if treaty.in_force_from:
+        candidates.append(treaty.in_force_from)
+    return max(candidates, key=dates.sort_key) if candidates else None
+
+
+def quota_use(right: InspectionRight, state: RegimeState, inspector: str, *, start: str,
+              at: str) -> tuple[int, int | None, int]:
+    """``(treaty year of at, quota of that year or None, inspections of right.type by inspector in it)``."""
+    year = treaty_year(start, at)
+    used = sum(1 for r in state.inspections.values()
+               if r.type == right.type and r.inspector == inspector and treaty_year(start, r.requested) == year)
+    return year, right.quota_for_year(year), used
+
+
+def quota_status(treaty: Treaty, state: RegimeState) -> list[QuotaStatus]:
+    """Each inspection right's quota per inspecting party in the current treaty year (``state.now``), counted as
+    ``inspection-request`` replay counts it; the one computation the CLI and the API show."""
+    out = []
+    for right in treaty.verification.inspections:
+        for inspector in right.inspecting:
+            start = regime_start(treaty, state, (inspector, *right.inspected))
+            if start is None or not state.now:
+                out.append(QuotaStatus(right=right, inspector=inspector, treaty_year=None, quota=None, used=0))
+                continue
+            year, quota, used = quota_use(right, state, inspector, start=start, at=state.now)
+            out.append(QuotaStatus(right=right, inspector=inspector, treaty_year=year, quota=quota, used=used))
+    return out
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    """One right's quota for one inspecting party in the current treaty year."""
+
+    right: InspectionRight
+    inspector: str
+    treaty_year: int | None
+    quota: int | None
+    used: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.quota is None or self.treaty_year is None else max(0, self.quota - self.used)
 
 
 def _units(replayer: Replayer, site_id: str, inspected: str) -> tuple[str, ...]:
@@ -192,6 +246,7 @@ def _request(replayer: Replayer, seq: int, author: str, effective: str, body: Re
     from moratorium.ledger import rfc6962
 
     st, treaty = replayer.state, replayer.treaty
+    _time(effective, seq=seq, field="effective")  # the notice and the treaty year count from a day or a time
     if body.id in st.inspections:
         raise ConflictError(f"inspection id {body.id!r} already used", seq=seq, field="body.id")
     right = treaty.verification.right(body.type)
@@ -213,12 +268,9 @@ def _request(replayer: Replayer, seq: int, author: str, effective: str, body: Re
         raise ConflictError(f"rule: {body.type} covers {', '.join(right.sites or right.site_types) or 'declared'}"
                             f" sites; {site.name} is neither listed nor declared by {body.inspected}",
                             seq=seq, field="body.site")
-    start = max(st.records[s].effective for s in adoptions if s is not None)
-    start = max(start, treaty.in_force_from or start)
-    year = treaty_year(start, effective)
-    quota = right.quota_for_year(year)
-    used = sum(1 for r in st.inspections.values()
-               if r.type == body.type and r.inspector == author and treaty_year(start, r.requested) == year)
+    start = regime_start(replayer.treaty, st, (author, body.inspected))
+    assert start is not None  # both adopted (checked above)
+    year, quota, used = quota_use(right, st, author, start=start, at=effective)
     if quota is not None and used >= quota:
         raise ConflictError(f"rule: quota of {quota} {body.type} inspection(s) in treaty year {year} "
                             f"already used ({used})", seq=seq, field="body.type")
@@ -275,7 +327,8 @@ def _report(replayer: Replayer, seq: int, author: str, record: InspectionRecord,
         elif f.category == "access-denied":
             st.denied.append((seq, record.inspected, place))
         elif f.system is not None:
-            st.holdings.append(Holding(seq=seq, effective=body.departed[:10], party=record.inspected, place=place,
+            st.holdings.append(Holding(seq=seq, effective=departed.date().isoformat(), party=record.inspected,
+                                       place=place,
                                        system=f.system, launcher=None, count=f.count,
                                        established=f.category == "anomaly", source_kind="inspection",
                                        observer=author, source=f"inspection {record.id}: {f.detail}",

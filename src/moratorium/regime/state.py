@@ -11,6 +11,7 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from moratorium import dates
 from moratorium.catalog import Catalog, load_catalog
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import SignedEntry
@@ -113,11 +114,23 @@ class Replayer:
                                     field=f"body.items[{i}].launcher")
 
     def apply(self, seq: int, signed: SignedEntry) -> RegimeState:
+        """Fold entry ``seq``; any failure of the entry is an ``InputError`` naming it (never another exception).
+
+        A refused entry may have changed the state half-way: callers that go on skip it and replay again.
+        """
+        try:
+            return self._apply(seq, signed)
+        except InputError:
+            raise
+        except Exception as exc:  # one bad entry is a refusal of that entry, never of the view
+            raise InputError(f"cannot be applied: {type(exc).__name__}: {exc}", seq=seq) from exc
+
+    def _apply(self, seq: int, signed: SignedEntry) -> RegimeState:
         entry = signed.entry
         st = self.state
         if seq != st.size:
             raise InputError(f"entries must be replayed in order: expected seq {st.size}, got {seq}", seq=seq)
-        if st.now and _earlier(entry.effective, st.now):
+        if st.now and dates.earlier(dates.parse(entry.effective, seq=seq, field="effective"), st.now):
             raise InputError(f"date out of order: {entry.effective} is before the previous entry's {st.now}",
                              seq=seq, field="effective")
         body = kinds.parse_body(entry.kind, entry.body, seq=seq)
@@ -190,7 +203,8 @@ class Replayer:
         st.ever.extend(h for h in st.holdings[holdings_before:] if h.established)
         title = getattr(body, "title", None)
         st.records.append(Record(seq=seq, effective=eff, party=author, kind=entry.kind, summary=title or summary))
-        st.now = eff if not st.now or _earlier(st.now, eff) or len(eff) > len(st.now) else st.now
+        if not st.now or dates.earlier(st.now, eff) or dates.parse(eff).finer(dates.parse(st.now)):
+            st.now = eff
         st.size = seq + 1
         self.leaves.append(signed.leaf_data())
         return st
@@ -204,12 +218,6 @@ class Replayer:
                        inspections=copy.deepcopy(st.inspections), extra={k: list(v) for k, v in st.extra.items()},
                        claims={k: ClaimRecord(body=r.body, endorsers=dict(r.endorsers)) for k, r in st.claims.items()},
                        ever=list(st.ever))
-
-
-def _earlier(a: str, b: str) -> bool:
-    """``a`` is strictly before ``b``, compared at the coarser precision ("2024-04" is not before "2024-04-11")."""
-    n = min(len(a), len(b))
-    return a[:n] < b[:n]
 
 
 def _same_place(a: Place, b: Place) -> bool:

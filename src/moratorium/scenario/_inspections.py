@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from moratorium._yamlfile import date_text
 from moratorium.ledger.entry import Entry
@@ -34,7 +34,7 @@ class PlannedInspection(BaseModel):
     inspected: str
     site: str
     date: str = Field(pattern=_DATE)
-    sample: int = Field(default=2, ge=1)
+    sample: int = Field(default=2, ge=1, le=10_000)
 
     _d = field_validator("date", mode="before")(date_text)
 
@@ -50,6 +50,12 @@ class CovertAction(BaseModel):
     note: str | None = None
 
     _d = field_validator("start", "until", mode="before")(date_text)
+
+    @model_validator(mode="after")
+    def _order(self) -> CovertAction:
+        if self.until < self.start:
+            raise ValueError(f"a covert action ends ({self.until}) before it starts ({self.start})")
+        return self
 
 
 def _nonce(seed: str, party: str, inspection: str) -> bytes:

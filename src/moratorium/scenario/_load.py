@@ -180,15 +180,19 @@ def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[tuple[Entry, int | 
 
     keys: dict[str, PartyKey] = {}
     replayer = Replayer(treaty)
+    for i, action in enumerate(doc.covert):
+        if action.site not in replayer.catalog.sites:
+            raise NotFoundError(f"unknown site {action.site!r}", file=label,
+                                line=locate(lines, ("covert", i, "site")), field=f"covert[{i}].site")
     steps: list[ScenarioStep] = []
     draws: dict[str, tuple[str, ...]] = {}
     unit_counts: dict[str, int] = {}
 
     def apply(entry: Entry, line: int | None, where: str) -> int:
         seq = len(steps)
-        key = keys.setdefault(entry.author, PartyKey.derive(entry.author, doc.seed))
-        signed = sign_entry(entry, key)
         try:
+            key = keys.setdefault(entry.author, PartyKey.derive(entry.author, doc.seed))
+            signed = sign_entry(entry, key)  # refuses a body that cannot be canonicalised (NaN, 1e16...)
             replayer.apply(seq, signed)
         except InputError as exc:
             path: list[str | int] = [where.split("[")[0], int(where.split("[")[1].rstrip("]"))]

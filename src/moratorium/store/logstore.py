@@ -90,6 +90,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_read_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 @functools.lru_cache(maxsize=128)
 def _node_lookup(count: int) -> TextClause:
     """``SELECT`` of ``count`` nodes by ``(level, idx)``: an OR of primary-key lookups, which SQLite and PostgreSQL
@@ -102,24 +113,42 @@ def _node_lookup(count: int) -> TextClause:
 class LogStore:
     """The rows of one log in one database. ``node_reads`` counts every node read (proof cost accounting)."""
 
-    def __init__(self, url: str, *, create: bool = True) -> None:
+    def __init__(self, url: str, *, create: bool = True, read_only: bool = False) -> None:
+        """Open the store at ``url``; ``read_only`` opens it without creating or changing anything (an audit):
+        a database without the log's tables is then an ``InputError``, not a new empty log."""
         self.url = normalize_url(url)
         self.node_reads = 0
+        self.read_only = read_only
         try:
+            # Read-only SQLite is ``PRAGMA query_only`` on an ordinary connection, not ``mode=ro``: a read-only
+            # connection to a WAL database cannot remove its -wal and -shm files when it closes.
             self._engine: Engine = create_engine(self.url)
         except (SQLAlchemyError, ValueError) as exc:
             raise InputError(f"not a usable database URL: {exc}", field="url") from exc
         if self._engine.dialect.name == "sqlite":
-            if not create and not Path(self.url.removeprefix("sqlite:///")).exists():
+            if (not create or read_only) and not Path(self.url.removeprefix("sqlite:///")).exists():
                 raise InputError("no such log file", file=self.url.removeprefix("sqlite:///"))
-            event.listen(self._engine, "connect", _sqlite_pragmas)
+            event.listen(self._engine, "connect", _sqlite_read_pragmas if read_only else _sqlite_pragmas)
         try:
+            if read_only:
+                self._check_tables()
+                return
             _meta.create_all(self._engine)
             with self._engine.begin() as conn:
                 if conn.execute(select(_head.c.size)).first() is None:
                     conn.execute(insert(_head).values(id=1, size=0))
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the log store {self._engine.url!r}: {exc}") from exc
+            raise StoreError(f"cannot open the log store {self._engine.url!r}: {_first_line(exc)}") from exc
+
+    def _check_tables(self) -> None:
+        from sqlalchemy import inspect
+
+        present = set(inspect(self._engine).get_table_names())
+        missing = sorted(t for t in _meta.tables if t not in present)
+        if missing:
+            where = self.url.removeprefix("sqlite:///") if self.dialect == "sqlite" else None
+            raise InputError(f"not a moratorium log: no table {', '.join(missing)} (opened read-only, unchanged)",
+                             file=where, field=None if where else "url")
 
     @property
     def dialect(self) -> str:
@@ -133,12 +162,16 @@ class LogStore:
             with self._engine.connect() as conn:
                 return list(conn.execute(stmt))
         except SQLAlchemyError as exc:
-            raise StoreError(f"read failed: {exc}") from exc
+            raise StoreError(f"read failed: {_first_line(exc)}") from exc
 
     # -- the log itself ------------------------------------------------------------------------------------
 
     def size(self) -> int:
-        return int(self._read(select(_head.c.size))[0][0])
+        rows = self._read(select(_head.c.id, _head.c.size))
+        if len(rows) != 1 or rows[0][0] != 1 or type(rows[0][1]) is not int or rows[0][1] < 0:
+            shown = ", ".join(f"(id {r[0]!r}, size {r[1]!r})" for r in rows[:3]) or "no row"
+            raise StoreError(f"corrupt log head: expected one row (id 1, size >= 0), found {shown}")
+        return int(rows[0][1])
 
     def append(
         self,
@@ -203,7 +236,12 @@ class LogStore:
                 .order_by(_leaf.c.seq)
             )
             for seq, data, leaf_hash in self._read(stmt):
-                yield int(seq), bytes(data), bytes(leaf_hash)
+                if type(seq) is not int or not isinstance(data, bytes | memoryview) or not isinstance(
+                        leaf_hash, bytes | memoryview):
+                    raise StoreError(f"corrupt leaf row {seq!r}: expected an integer seq and binary data and hash, "
+                                     f"found {type(seq).__name__}, {type(data).__name__}, "
+                                     f"{type(leaf_hash).__name__}")
+                yield seq, bytes(data), bytes(leaf_hash)
             pos = end
 
     def node(self, level: int, index: int) -> bytes:

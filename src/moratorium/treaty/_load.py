@@ -117,15 +117,15 @@ class _Builder:
         obligations = self.unique("obligations", [o.id for o in doc.obligations])
         self.unique("reciprocity", [r.id for r in doc.reciprocity])
         categories = set(doc.categories)
+        self.countries()
 
-        for i, a in enumerate(doc.item_classes):
-            for j in range(i):
-                b = doc.item_classes[j]
-                if set(a.types) & set(b.types) and set(a.basing) & set(b.basing) and _band(a.range_km).overlaps(
-                        _band(b.range_km)):
-                    raise self.fail(f"range band {_band(a.range_km).label} overlaps item class {b.id!r} "
-                                    f"({_band(b.range_km).label}) for the same type and basing",
-                                    ("item_classes", i, "range_km"))
+        clash = _first_band_overlap([(c.types, c.basing, _band(c.range_km)) for c in doc.item_classes])
+        if clash is not None:
+            i, j = clash
+            a, b = doc.item_classes[i], doc.item_classes[j]
+            raise self.fail(f"range band {_band(a.range_km).label} overlaps item class {b.id!r} "
+                            f"({_band(b.range_km).label}) for the same type and basing",
+                            ("item_classes", i, "range_km"))
         for i, lc in enumerate(doc.launcher_classes):
             self.refs(lc.fires, classes, "item class", ("launcher_classes", i, "fires"))
             self.refs(lc.launchers, set(catalog.launchers), "launcher", ("launcher_classes", i, "launchers"))
@@ -222,13 +222,34 @@ class _Builder:
             out.append(Reading(key=key, default=r.default, admits=admits, description=r.description))
         return tuple(out)
 
+    def countries(self) -> None:
+        """Every country code names a country of the shipped Natural Earth layer (ISO 3166-1 alpha-3)."""
+        from moratorium.geo._data import country_codes
+
+        known = country_codes()
+        doc = self.doc
+        lists: list[tuple[tuple[str | int, ...], Sequence[str]]] = []
+        for i, p in enumerate(doc.parties):
+            lists += [(("parties", i, "countries"), p.countries), (("parties", i, "members"), p.members)]
+        for i, z in enumerate(doc.zones):
+            lists += [(("zones", i, "countries"), z.countries), (("zones", i, "exclude_countries"),
+                                                                   z.exclude_countries)]
+        for i, r in enumerate(doc.reciprocity):
+            if r.manufacturer is not None:
+                lists.append((("reciprocity", i, "manufacturer"), [r.manufacturer]))
+        for path, codes in lists:
+            for j, code in enumerate(codes):
+                if code not in known:
+                    where = path if path[-1] == "manufacturer" else (*path, j)
+                    raise self.fail(f"unknown country code {code!r} (ISO 3166-1 alpha-3, e.g. POL)", where)
+
     def quota(self, steps: Sequence[QuotaModel], path: tuple[str | int, ...]) -> tuple[QuotaStep, ...]:
         out: list[QuotaStep] = []
         for j, step in enumerate(steps):
             first_text, _, last_text = step.years.partition("-")
             first = int(first_text)
             last = None if step.years.endswith("-") else int(last_text or first_text)
-            if first < 1 or (last is not None and last < first):
+            if first < 1 or (last is not None and last < first) or max(first, last or first) > 1000:
                 raise self.fail(f"bad treaty-year range {step.years!r}", (*path, j, "years"))
             prev = out[-1] if out else None
             if prev is not None and (prev.last_year is None or first <= prev.last_year):
@@ -236,6 +257,38 @@ class _Builder:
                                 (*path, j, "years"))
             out.append(QuotaStep(first_year=first, last_year=last, per_year=step.per_year))
         return tuple(out)
+
+
+def _first_band_overlap(classes: Sequence[tuple[Sequence[str], Sequence[str], RangeBand]]) -> tuple[int, int] | None:
+    """``(i, j)``, ``j < i``, of the first class ``i`` whose band overlaps an earlier class ``j`` of a common type
+    and basing (the smallest such ``j``), or None. O(n log n) for n classes: per (type, basing) the bands seen so
+    far are pairwise disjoint (we stop at the first overlap), so they stay sorted by both ends and a new band can
+    only overlap a run of neighbours of its insertion point."""
+    import bisect
+
+    groups: dict[tuple[str, str], tuple[list[float], list[tuple[RangeBand, int]]]] = {}
+    for i, (types, basings, band) in enumerate(classes):
+        hits: list[int] = []
+        keys = {(t, b) for t in types for b in basings}
+        for key in keys:
+            starts, bands = groups.setdefault(key, ([], []))
+            pos = bisect.bisect_left(starts, band.min_km)
+            k = pos - 1
+            while k >= 0 and bands[k][0].overlaps(band):
+                hits.append(bands[k][1])
+                k -= 1
+            k = pos
+            while k < len(bands) and bands[k][0].overlaps(band):
+                hits.append(bands[k][1])
+                k += 1
+        if hits:
+            return i, min(hits)
+        for key in keys:
+            starts, bands = groups[key]
+            pos = bisect.bisect_left(starts, band.min_km)
+            starts.insert(pos, band.min_km)
+            bands.insert(pos, (band, i))
+    return None
 
 
 def _band(model: object) -> RangeBand:

@@ -16,8 +16,15 @@ _ISO3 = r"^[A-Z]{3}$"
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
+# Bounds on numbers (issue 14): nothing in an arms-control treaty is NaN, infinite, negative or absurd.
+_MAX_RANGE_KM = 40_075.0  # the equator: no range band is longer
+_MAX_HOURS = 24 * 366 * 10  # notice, duration and deadline: at most ten years
+_MAX_COUNT = 10**7  # ceilings, quotas, team sizes
+_MAX_TREATY_YEAR = 1000
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class SourceModel(_Strict):
@@ -66,8 +73,8 @@ class PartyModel(_Strict):
 
 
 class RangeModel(_Strict):
-    min: float = Field(ge=0)
-    max: float = Field(gt=0)
+    min: float = Field(ge=0, le=_MAX_RANGE_KM)
+    max: float = Field(gt=0, le=_MAX_RANGE_KM)
     min_inclusive: bool = True
     max_inclusive: bool = True
 
@@ -137,7 +144,7 @@ class ObligationModel(_Strict):
     systems: list[str] = []
     period: PeriodModel = PeriodModel()
     category: str | None = None
-    limit: int | None = Field(default=None, ge=0)
+    limit: int | None = Field(default=None, ge=0, le=_MAX_COUNT)
     freeze_date: str | None = Field(default=None, pattern=_DATE)
     reach_of: str | None = None
     conditional_on: list[str] = []
@@ -175,8 +182,8 @@ class ReciprocityModel(_Strict):
 
 
 class QuotaModel(_Strict):
-    years: str = Field(pattern=r"^\d+(-\d*)?$", description="treaty years, e.g. '1-3', '9-13' or '4-'")
-    per_year: int = Field(ge=0)
+    years: str = Field(pattern=r"^\d{1,4}(-\d{0,4})?$", description="treaty years, e.g. '1-3', '9-13' or '4-'")
+    per_year: int = Field(ge=0, le=_MAX_COUNT)
 
     @field_validator("years", mode="before")
     @classmethod
@@ -188,10 +195,10 @@ class InspectionModel(_Strict):
     type: str = Field(pattern=_ID)
     description: str
     quota: list[QuotaModel] = []
-    notice_h: float | None = Field(default=None, gt=0)
-    duration_h: float | None = Field(default=None, gt=0)
-    extension_h: float | None = Field(default=None, ge=0)
-    team_size: int | None = Field(default=None, gt=0)
+    notice_h: float | None = Field(default=None, gt=0, le=_MAX_HOURS)
+    duration_h: float | None = Field(default=None, gt=0, le=_MAX_HOURS)
+    extension_h: float | None = Field(default=None, ge=0, le=_MAX_HOURS)
+    team_size: int | None = Field(default=None, gt=0, le=_MAX_COUNT)
     inspecting: list[str] = []
     inspected: list[str] = []
     sites: list[str] = []
@@ -205,7 +212,7 @@ class VerificationModel(_Strict):
 
 class NotificationModel(_Strict):
     event: str = Field(pattern=_ID)
-    deadline_h: float
+    deadline_h: float = Field(ge=-_MAX_HOURS, le=_MAX_HOURS, description="hours after the event (negative: before)")
     description: str
     parties: list[str] = []
 
