@@ -133,11 +133,16 @@ def test_redzikowo_was_not_operational_before_november_2024() -> None:
 
 def test_flight_time_speeds_are_sourced_claims() -> None:
     """Speeds read by flight profiles are claims with sources (Interfax-Ukraine, 9 Jan 2026: Oreshnik at about
-    13,000 km/h; Reuters via Cyprus Mail: Zircon at nine times the speed of sound, Russia says)."""
+    13,000 km/h; Ukraine's HUR via Reuters/nukta.com, 22 Nov 2024: a 15-minute flight to Dnipro, over Mach 11 at
+    the end; Reuters via Cyprus Mail: Zircon at nine times the speed of sound, Russia says; Stars and Stripes:
+    Dark Eagle above Mach 5)."""
     cat = load_catalog()
     for key in ("oreshnik", "zircon", "tomahawk", "9m729"):
         assert cat.system(key).speeds_kmh and all(c.source for c in cat.system(key).speeds_kmh)
-    assert cat.system("oreshnik").speeds_kmh[1].source_url == "https://en.interfax.com.ua/news/general/1134959.html"
+    speeds = {c.id: c for c in cat.system("oreshnik").speeds_kmh}
+    assert speeds["ua-lviv"].source_url == "https://en.interfax.com.ua/news/general/1134959.html"
+    assert "15 minutes" in (speeds["ua-hur-terminal"].note or "")  # HUR, Reuters via nukta.com, 22 Nov 2024
+    assert cat.system("dark-eagle").speeds_kmh[0].qualifier == "more-than"  # glide: a bound, not an average
 
 
 def _strings(node: Any) -> list[str]:
