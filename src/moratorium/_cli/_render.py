@@ -96,7 +96,14 @@ def render_treaty(con: Console, t: Treaty) -> None:
                   + (f"; {ins.duration_h:g} h on site" if ins.duration_h else "")
                   + (f" (+{ins.extension_h:g} h)" if ins.extension_h else "")
                   + (f" [assumption: {ins.assumption}]" if ins.assumption else ""))
-    con.print("Sources: " + "; ".join(f"{s.id} {s.title}" for s in t.sources))
+    from rich.markup import escape
+
+    con.print("Sources:")
+    for src in t.sources:
+        line = (f"  {src.id} {src.title}" + (f" <{src.url}>" if src.url else "")
+                + (f" [accessed {src.accessed}]" if src.accessed else "")
+                + (f" (confidence: {src.confidence})" if src.confidence else ""))
+        con.print(escape(line), soft_wrap=True)
 
 
 def render_run(con: Console, result: RunResult, out: Path | None, note: str | None = None) -> None:

@@ -244,3 +244,30 @@ def test_source_mapping_needs_a_title_and_a_day_for_accessed() -> None:
         _Claim.model_validate({**base, "source": {"url": "https://example.org"}})
     with pytest.raises(ValueError):
         _Claim.model_validate({**base, "source": {"title": "t", "accessed": "2026-12"}})
+
+
+def test_crimea_counts_as_europe_but_not_european_russia_under_the_de_jure_view() -> None:
+    """Crimea (UA-43) is recorded de jure as Ukraine: under ru-2020-offer's `territorial_view: de-jure` the Bastion
+    battery there is in 'Europe' (Ukraine is listed) but not in 'European Russia' (issue 10, zones)."""
+    from moratorium.treaty import load_treaty
+    from moratorium.treaty.zones import Place, in_zone
+
+    treaty = load_treaty("ru-2020-offer")
+    site = load_catalog().site("crimea-bastion")
+    place = Place(country=site.country, lat=site.lat, lon=site.lon, subject=site.subject, site=site.id)
+    assert treaty.territorial_view == "de-jure"
+    assert in_zone(place, treaty.zone("europe"), treaty)
+    assert not in_zone(place, treaty.zone("european-russia"), treaty)
+
+
+def test_catalog_show_renders_source_date_accessed_and_confidence() -> None:
+    """`catalog show` JSON/YAML carries one `source_label` per claim: title (date) <url> [accessed] (confidence)."""
+    from moratorium._cli._render import launcher_json, site_json, system_json
+
+    cat = load_catalog()
+    labels = {c["id"]: c["source_label"] for c in system_json(cat.system("9m729"))["ranges_km"]}
+    assert labels["ru-mod"].endswith("(2019-01-23) <https://hamodia.com/?p=199278> [accessed 2026-12-01]")
+    assert labels["ru-patrushev"].endswith("(confidence: low)")
+    mk70 = launcher_json(cat.launcher("mk70"))["can_fire"]["tomahawk"]
+    assert all("source_label" in c for c in mk70)
+    assert site_json(cat.site("san-nicolas"))["source_labels"][0].startswith("The Hill")
