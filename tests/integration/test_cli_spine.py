@@ -72,12 +72,12 @@ def test_run_history_json_contract(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert set(doc) >= {"treaty", "entries", "timeline", "verdicts"}
-    assert doc["treaty"] == "ru-2020-offer" and doc["entries"] == 40
-    step = doc["timeline"][24]
+    assert doc["treaty"] == "ru-2020-offer" and doc["entries"] == 41
+    step = doc["timeline"][25]
     assert set(step) >= {"seq", "date", "action", "changes"}
     assert step["changes"][0] | {"depends_on": None} == {
         "party": "RU", "obligation": "ru-moratorium-europe", "from": "unverified", "to": "violation",
-        "evidence": [24], "depends_on": None}
+        "evidence": [25], "depends_on": None}
     assert set(doc["verdicts"][0]) >= {"party", "obligation", "status", "evidence", "depends_on"}
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     # Dark Eagle (Australia, Jul 2025) and SM-6 (surface-attack role, no longer typed as a SAM) now get maps

@@ -20,13 +20,13 @@ EXPECTED = [
     (12, "RU", "ru-moratorium-europe", "not-in-force", "unverified"),
     (12, "RU", "ru-moratorium-asia", "not-in-force", "compliant"),
     # Typhon (Tomahawk) in Luzon: US-made INF-range missiles appear in the Asia-Pacific
-    (19, "RU", "ru-moratorium-asia", "compliant", "suspended"),
+    (20, "RU", "ru-moratorium-asia", "compliant", "suspended"),
     # Oreshnik fired in combat from Kapustin Yar, announced by Russia itself
-    (24, "RU", "ru-moratorium-europe", "unverified", "violation"),
+    (25, "RU", "ru-moratorium-europe", "unverified", "violation"),
     # Russia ends its moratorium (4 Aug 2025)
-    (28, "RU", "ru-no-9m729-european-russia", "unverified", "not-in-force"),
-    (28, "RU", "ru-moratorium-europe", "violation", "not-in-force"),
-    (28, "RU", "ru-moratorium-asia", "suspended", "not-in-force"),
+    (29, "RU", "ru-no-9m729-european-russia", "unverified", "not-in-force"),
+    (29, "RU", "ru-moratorium-europe", "violation", "not-in-force"),
+    (29, "RU", "ru-moratorium-asia", "suspended", "not-in-force"),
 ]
 
 
@@ -45,8 +45,8 @@ def test_evidence_points_at_the_entries_that_justify_each_change(result) -> None
     changes = {(s.seq, new.obligation): new for s in result.steps for _, new in s.changes}
     assert changes[(12, "ru-no-9m729-european-russia")].evidence == (3, 4, 5)  # Kapustin Yar, Shuya, Mozdok
     assert changes[(12, "ru-moratorium-asia")].evidence == (12,)  # nothing alleged in the Far East
-    assert changes[(19, "ru-moratorium-asia")].evidence == (19,)
-    assert changes[(24, "ru-moratorium-europe")].evidence == (24,)
+    assert changes[(20, "ru-moratorium-asia")].evidence == (20,)
+    assert changes[(25, "ru-moratorium-europe")].evidence == (25,)
 
 
 def test_verdicts_show_their_range_claim_and_dual_capability_dependencies(result) -> None:
@@ -57,7 +57,7 @@ def test_verdicts_show_their_range_claim_and_dual_capability_dependencies(result
     assert ("range-claim", "9m729", "violation") in kinds
     # Aegis Ashore's Mk-41: suspended if it can fire Tomahawk, as Russia claims
     assert ("launcher-capability", "mk41-aegis-ashore:tomahawk", "suspended") in kinds
-    violation = changes[(24, "ru-moratorium-europe")]
+    violation = changes[(25, "ru-moratorium-europe")]
     assert ("launcher-capability", "mk41-aegis-ashore:tomahawk", "suspended") in {
         (d.kind, d.subject, d.status_if) for d in violation.depends_on}
 
