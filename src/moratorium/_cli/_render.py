@@ -129,7 +129,12 @@ def render_treaty(con: Console, t: Treaty) -> None:
             readings.add_row(safe(reading.key), safe(reading.default), safe(" | ".join(reading.admits)),
                              safe(reading.description or ""))
         con.print(readings)
-    con.print("Sources: " + "; ".join(f"{safe(s.id)} {safe(s.title)}" for s in t.sources))
+    con.print("Sources:")
+    for src in t.sources:
+        line = (f"  {src.id} {src.title}" + (f" <{src.url}>" if src.url else "")
+                + (f" [accessed {src.accessed}]" if src.accessed else "")
+                + (f" (confidence: {src.confidence})" if src.confidence else ""))
+        con.print(safe(line, 4 * MAX_FIELD_CHARS), soft_wrap=True)
 
 
 def _perspectives(v: Verdict) -> str:

@@ -172,7 +172,8 @@ class _Builder:
 
         return Treaty(
             id=doc.id, name=doc.name, summary=doc.summary, date=doc.date, in_force_from=doc.in_force_from,
-            sources=tuple(Source(id=s.id, title=s.title, url=s.url) for s in doc.sources),
+            sources=tuple(Source(id=s.id, title=s.title, url=s.url, accessed=s.accessed, confidence=s.confidence)
+                          for s in doc.sources),
             parties=tuple(Party(id=p.id, name=p.name, kind=p.kind, countries=tuple(p.countries),
                                 members=tuple(p.members)) for p in doc.parties),
             item_classes=tuple(ItemClass(id=c.id, name=c.name, types=tuple(c.types), basing=tuple(c.basing),

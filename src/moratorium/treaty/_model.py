@@ -38,6 +38,8 @@ class Source:
     id: str
     title: str
     url: str | None = None
+    accessed: str | None = None
+    confidence: str | None = None
 
 
 @dataclass(frozen=True)

@@ -133,11 +133,16 @@ def test_redzikowo_was_not_operational_before_november_2024() -> None:
 
 def test_flight_time_speeds_are_sourced_claims() -> None:
     """Speeds read by flight profiles are claims with sources (Interfax-Ukraine, 9 Jan 2026: Oreshnik at about
-    13,000 km/h; Reuters via Cyprus Mail: Zircon at nine times the speed of sound, Russia says)."""
+    13,000 km/h; Ukraine's HUR via Reuters/nukta.com, 22 Nov 2024: a 15-minute flight to Dnipro, over Mach 11 at
+    the end; Reuters via Cyprus Mail: Zircon at nine times the speed of sound, Russia says; Stars and Stripes:
+    Dark Eagle above Mach 5)."""
     cat = load_catalog()
     for key in ("oreshnik", "zircon", "tomahawk", "9m729"):
         assert cat.system(key).speeds_kmh and all(c.source for c in cat.system(key).speeds_kmh)
-    assert cat.system("oreshnik").speeds_kmh[1].source_url == "https://en.interfax.com.ua/news/general/1134959.html"
+    speeds = {c.id: c for c in cat.system("oreshnik").speeds_kmh}
+    assert speeds["ua-lviv"].source_url == "https://en.interfax.com.ua/news/general/1134959.html"
+    assert "15 minutes" in (speeds["ua-hur-terminal"].note or "")  # HUR, Reuters via nukta.com, 22 Nov 2024
+    assert cat.system("dark-eagle").speeds_kmh[0].qualifier == "more-than"  # glide: a bound, not an average
 
 
 def _strings(node: Any) -> list[str]:
@@ -239,3 +244,30 @@ def test_source_mapping_needs_a_title_and_a_day_for_accessed() -> None:
         _Claim.model_validate({**base, "source": {"url": "https://example.org"}})
     with pytest.raises(ValueError):
         _Claim.model_validate({**base, "source": {"title": "t", "accessed": "2026-12"}})
+
+
+def test_crimea_counts_as_europe_but_not_european_russia_under_the_de_jure_view() -> None:
+    """Crimea (UA-43) is recorded de jure as Ukraine: under ru-2020-offer's `territorial_view: de-jure` the Bastion
+    battery there is in 'Europe' (Ukraine is listed) but not in 'European Russia' (issue 10, zones)."""
+    from moratorium.treaty import load_treaty
+    from moratorium.treaty.zones import Place, in_zone
+
+    treaty = load_treaty("ru-2020-offer")
+    site = load_catalog().site("crimea-bastion")
+    place = Place(country=site.country, lat=site.lat, lon=site.lon, subject=site.subject, site=site.id)
+    assert treaty.territorial_view == "de-jure"
+    assert in_zone(place, treaty.zone("europe"), treaty)
+    assert not in_zone(place, treaty.zone("european-russia"), treaty)
+
+
+def test_catalog_show_renders_source_date_accessed_and_confidence() -> None:
+    """`catalog show` JSON/YAML carries one `source_label` per claim: title (date) <url> [accessed] (confidence)."""
+    from moratorium._cli._render import launcher_json, site_json, system_json
+
+    cat = load_catalog()
+    labels = {c["id"]: c["source_label"] for c in system_json(cat.system("9m729"))["ranges_km"]}
+    assert labels["ru-mod"].endswith("(2019-01-23) <https://hamodia.com/?p=199278> [accessed 2026-12-01]")
+    assert labels["ru-patrushev"].endswith("(confidence: low)")
+    mk70 = launcher_json(cat.launcher("mk70"))["can_fire"]["tomahawk"]
+    assert all("source_label" in c for c in mk70)
+    assert site_json(cat.site("san-nicolas"))["source_labels"][0].startswith("The Hill")

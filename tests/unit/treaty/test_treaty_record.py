@@ -115,3 +115,21 @@ def test_every_treaty_source_carries_accessed() -> None:
     for treaty_id in ids:
         raw = _raw(treaty_id)
         assert all(s.get("accessed") for s in raw["sources"]), treaty_id
+
+
+def test_assure_regime_inf_uses_the_treatys_declared_sites_and_states_its_assumptions() -> None:
+    """INF short-notice inspections covered declared active and closed sites except former production facilities
+    (Harahan, ch. 8, https://fas.org/nuke/control/inf/infbook/ch8.html); the sites named in the MOU corrigenda
+    (FAS inf6.htm) and Harahan chs. 4, 6a, 7 - not today's catalogue."""
+    from moratorium.assurance import load_plan
+    from moratorium.assurance.plan import declared_sites
+
+    plan = load_plan("inf-1987", years=13)
+    assert sum(plan.quotas) == 185
+    assert "declared by the treaty" in plan.site_rule and "partial list" in plan.site_rule
+    assert set(plan.sites) == {"zasimovichi", "saryozek", "kapustin-yar-ef", "sarny"}
+    assert "votkinsk" not in plan.sites  # a production facility: exempt from short-notice inspection
+    assert plan.assumption is not None and "a visit that inspects the covert item finds it" in plan.assumption
+    declared = declared_sites("inf-1987")
+    assert declared is not None and "wueschheim" in declared.open_to(("US",))
+    assert declared_sites("ru-2020-offer") is None
