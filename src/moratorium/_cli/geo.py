@@ -2,8 +2,8 @@
 ``zones which`` and ``zones sensitivity``.
 
 Only typer is imported at module level; numpy, pyproj, shapely and matplotlib load inside the commands.
-Coordinates are ``LAT,LON`` in decimal degrees; a negative latitude as a positional argument needs ``--`` first
-(``moratorium zones which -- -15.4,130.3``).
+Coordinates are ``LAT,LON`` in decimal degrees; a negative latitude needs no ``--``
+(``moratorium zones which -15.4,130.3``).
 """
 
 from __future__ import annotations
@@ -214,6 +214,8 @@ def register(app: typer.Typer) -> None:
         suffix = out.suffix.lower()
         if suffix not in {".png", ".html", ".htm"}:
             raise InputError(f"--out: {out} must end in .png or .html")
+        if not out.parent.is_dir():
+            raise InputError(f"no such directory: {out.parent}", field="--out")
         choices: list[RangeChoice] = []
         for km in range_km or []:
             choices += resolve_ranges(range_km=km)
@@ -234,9 +236,12 @@ def register(app: typer.Typer) -> None:
             maps.render_html(out, sites=sites_, rings=rings, targets=hits, title=title)
         print(f"wrote {out} ({len(rings)} ring(s), {len(hits)} target(s) in range)", file=sys.stderr)
 
-    @zones_app.command("which")
+    # ignore_unknown_options: a negative latitude (-33.9,18.4) is the point, not an unknown option
+    @zones_app.command("which", context_settings={"ignore_unknown_options": True})
     def zones_which(
-        point: Annotated[str, typer.Argument(help="LAT,LON in decimal degrees")],
+        point: Annotated[str, typer.Argument(metavar="LAT,LON", help="LAT,LON in decimal degrees")],
+        treaty_id: Annotated[str | None, typer.Option("--treaty", help="also test the point against this "
+                                                      "treaty's own zones (id or file)")] = None,
         fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     ) -> None:
         """Country, federal subject and European/Asian Russia under every definition at LAT,LON."""
@@ -248,8 +253,19 @@ def register(app: typer.Typer) -> None:
 
         lat, lon = parse_lat_lon(point)
         loc = which(lat, lon)
+        zones: list[tuple[str, str, bool]] = []
+        if treaty_id is not None:
+            from moratorium.treaty import load_treaty
+            from moratorium.treaty.zones import Place, in_zone
+
+            treaty = load_treaty(treaty_id)
+            place = Place(country=loc.country or "", lat=lat, lon=lon, subject=loc.subject)
+            zones = [(z.id, z.name, in_zone(place, z, treaty)) for z in treaty.zones]
         if fmt is TableFormat.json:
-            print_json(asdict(loc))
+            doc = asdict(loc)
+            if treaty_id is not None:
+                doc["treaty_zones"] = {zid: inside for zid, _, inside in zones}
+            print_json(doc)
             return
         where = loc.country or "no country (at sea)"
         if loc.country and not loc.inside:
@@ -257,6 +273,10 @@ def register(app: typer.Typer) -> None:
         print(f"{lat:g},{lon:g}: {where}" + (f", subject {loc.subject}" if loc.subject else ""))
         for definition, part in loc.parts.items():
             print(f"  {definition:18} {part}")
+        if treaty_id is not None:
+            print(f"zones of {treaty_id}" + (f" (European Russia: {treaty.european_russia})" if loc.parts else ""))
+            for zid, name, inside in zones:
+                print(f"  {'in    ' if inside else 'not in'} {zid}: {name}")
 
     @zones_app.command("sensitivity")
     def zones_sensitivity(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table) -> None:

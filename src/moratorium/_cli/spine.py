@@ -6,11 +6,14 @@ Module level imports typer only; every command imports what it needs when it run
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from moratorium._cli._common import TableFormat, TextFormat, console, print_json
+
+if TYPE_CHECKING:
+    from moratorium.ledger.keys import PublicKey
 
 __all__ = ["register"]
 
@@ -163,6 +166,57 @@ def keys_generate(party: Annotated[str, typer.Option("--party", help="party id, 
                f"{key.public.to_json()['public_key']})")
 
 
+def _public_key(path: Path) -> PublicKey:
+    """The public key in KEYFILE: a party's private key file (``keys generate``) or a public key JSON object."""
+    import base64
+    import binascii
+    import json
+
+    from moratorium.errors import InputError
+    from moratorium.ledger.keys import PartyKey, PublicKey
+
+    try:
+        obj = json.loads(path.read_text())
+    except OSError as exc:
+        raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from exc
+    except ValueError as exc:
+        raise InputError(f"not JSON: {exc}", file=str(path)) from exc
+    if isinstance(obj, dict) and "private_key" in obj:
+        return PartyKey.load(path).public
+    if not isinstance(obj, dict) or not isinstance(obj.get("party"), str) or not isinstance(
+            obj.get("public_key"), str):
+        raise InputError("not a key file: needs \"party\" and \"private_key\" or \"public_key\"", file=str(path))
+    try:
+        raw = base64.b64decode(obj["public_key"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InputError(f"not base64: {exc}", file=str(path), field="public_key") from exc
+    return PublicKey(party=obj["party"], raw=raw)
+
+
+KeyFileArg = Annotated[Path, typer.Argument(metavar="KEYFILE", help="a private key file or a public key JSON")]
+
+
+@keys_app.command("public")
+def keys_public(path: KeyFileArg, fmt: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text) -> None:
+    """Print a party's public key (base64), its key id and its C2SP note verifier key."""
+    from moratorium.ledger.checkpoint import vkey
+
+    public = _public_key(path)
+    if fmt is TextFormat.json:
+        print_json({**public.to_json(), "key_id": public.key_id, "vkey": vkey(public)})
+        return
+    typer.echo(f"party       {public.party}\nkey id      {public.key_id}\n"
+               f"public key  {public.to_json()['public_key']}\nnote vkey   {vkey(public)}")
+
+
+@keys_app.command("vkey")
+def keys_vkey(path: KeyFileArg) -> None:
+    """Print the party's C2SP signed-note verifier key (``name+keyid+base64``), for note verifiers."""
+    from moratorium.ledger.checkpoint import vkey
+
+    typer.echo(vkey(_public_key(path)))
+
+
 def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="a shipped scenario's name or a file")],
         out: Annotated[Path | None, typer.Option("--out", help="directory for the log and the result")] = None,
         fmt: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text) -> None:
@@ -172,7 +226,21 @@ def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="a ship
 
     loaded = load_scenario(scenario)
     result = run_scenario(loaded)
-    note = write_run(result, out) if out is not None else None
+    note = None
+    if out is not None:
+        import signal
+
+        from moratorium.scenario import _outdir
+
+        out, why = _outdir.choose(out, name=loaded.id)
+        if why:
+            typer.echo(f"note: {why}", err=True)
+
+        def _terminate(signum: int, frame: object) -> None:
+            raise SystemExit(128 + signum)  # unwinds through write_run, which removes its staging directory
+
+        signal.signal(signal.SIGTERM, _terminate)
+        note = write_run(result, out)
     if fmt is TextFormat.json:
         print_json(result_json(result))
         return

@@ -42,6 +42,7 @@ __all__ = [
     "open_checkpoint",
     "sign_checkpoint",
     "verify_cosignature",
+    "vkey",
 ]
 
 EQUIVOCATION_FORMAT = "moratorium-equivocation/v1"
@@ -51,6 +52,20 @@ _DASH = "\u2014 "
 
 def _key_id(name: str, kind: bytes, raw: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + kind + raw).digest()[:4]
+
+
+def vkey(public: PublicKey, *, name: str | None = None) -> str:
+    """The C2SP signed-note verifier key of ``public``: ``<name>+<hex key id>+<base64(0x01 || key)>``.
+
+    ``name`` defaults to the party id (the name this package signs notes with); the key id is the first four
+    bytes of SHA-256(name || 0x0A || 0x01 || key), as in c2sp.org/signed-note, so tools such as
+    ``golang.org/x/mod/sumdb/note`` can verify this party's checkpoints.
+    """
+    name = public.party if name is None else name
+    if not name or any(c.isspace() or c == "+" or not c.isprintable() for c in name):
+        raise InputError(f"a note key name has no spaces, '+' or control characters: {name!r}", field="name")
+    key_id = _key_id(name, _ED25519, public.raw).hex()
+    return f"{name}+{key_id}+{base64.b64encode(_ED25519 + public.raw).decode()}"
 
 
 @dataclass(frozen=True)
