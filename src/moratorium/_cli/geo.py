@@ -229,7 +229,7 @@ def register(app: typer.Typer) -> None:
         results = [reach(p, c, targets=targets.value, min_population=min_population)
                    for p in points for c in choices]
         sites_, rings, hits = maps.layers_from_results(results)
-        title = ", ".join(p.name for p in points) + (f": {system}" if system else "")
+        title = ", ".join(p.name for p in points) + (f": {maps.system_name(system)}" if system else "")
         if suffix == ".png":
             maps.render_png(out, sites=sites_, rings=rings, targets=hits, title=title)
         else:
