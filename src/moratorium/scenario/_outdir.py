@@ -24,6 +24,8 @@ __all__ = ["MARKER", "choose", "install", "prepare"]
 
 MARKER = ".moratorium-run"
 _STAGING = ".moratorium-staging-"
+_RUN_NAMES = frozenset({"checkpoint.txt", "entries.jsonl", "keys.json", "log.sqlite", "result.json", "report.html",
+                        "map.html", "map.png", "timeline.png", "timeline.csv"})
 _PID = re.compile(re.escape(_STAGING) + r"(\d+)-")  # in ".moratorium-staging-PID-x" or ".NAME.moratorium-staging-PID-x"
 
 
@@ -36,7 +38,9 @@ def _written_by_run(path: Path) -> list[str] | None:
     if not names:
         return []
     if MARKER not in names:
-        return None
+        # A run of an older version left no marker: its directory holds only names a run writes.
+        legacy = all(n in _RUN_NAMES or (n.startswith("map-") and n.endswith(".png")) for n in names)
+        return names if legacy and {"log.sqlite", "result.json"} <= set(names) else None
     try:
         listed = json.loads((path / MARKER).read_text())
     except (OSError, ValueError):
