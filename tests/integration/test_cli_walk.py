@@ -86,7 +86,7 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def test_walk_covers_the_tree() -> None:
     names = {" ".join(p) for p, _ in LEAVES}
     assert {"run", "map", "serve", "reach", "reach diff", "zones which", "log verify", "keys public", "keys vkey",
-            "assure game"} <= names
+            "assure game", "node submit", "node import", "node status"} <= names
     assert len(LEAVES) >= 30
 
 
