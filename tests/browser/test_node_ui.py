@@ -133,3 +133,63 @@ def test_inspection_planner_shows_quota(page: object, base_url: str) -> None:
     assert _open(page, base_url + "/ui/inspections.html") == []
     assert page.locator("#rights tbody tr").count() == 2
     page.screenshot(path=str(SHOTS / "inspections.png"), full_page=True)
+
+
+def test_map_groups_strike_rings_by_system_and_claim_and_shows_launches_as_events(page: object,
+                                                                                  base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/map.html") == []
+    rings = int(page.get_attribute("body", "data-rings") or 0)
+    assert rings >= 4 and page.locator("path.ring").count() == rings
+    overlays = page.inner_text(".leaflet-control-layers-overlays")
+    assert "9M729" in overlays and "claim us (US)" in overlays and "launch event" in overlays
+    assert "SM-3" not in overlays  # interceptor rings are not reach to ground targets
+    assert page.locator(".ring-label").count() == rings
+    assert page.locator(".holding-event").count() >= 1  # Oreshnik's combat launch is an event, not a deployment
+    page.screenshot(path=str(SHOTS / "map-groups.png"))
+
+
+def test_dashboard_draws_the_verdict_timeline_linked_to_entries(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/index.html") == []
+    assert page.locator("#timeline svg.timeline rect.span").count() >= 4
+    links = page.locator("#timeline svg.timeline a")
+    assert links.count() >= 4
+    assert "log.html?party=" in (links.first.get_attribute("href") or "")
+    page.screenshot(path=str(SHOTS / "dashboard-timeline.png"), full_page=True)
+
+
+def test_api_docs_work_offline(page: object, base_url: str) -> None:
+    """Regression: /docs loaded Swagger UI from a CDN, so the node's API page was blank without internet."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    outside: list[str] = []
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(base_url + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    page.unroute("**/*")
+    assert outside == [] and errors == []
+    assert page.locator(".opblock").count() > 10
+    page.screenshot(path=str(SHOTS / "docs.png"))
+
+
+def test_inspections_page_fits_800px(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.set_viewport_size({"width": 800, "height": 900})
+    try:
+        assert _open(page, base_url + "/ui/inspections.html") == []
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 800
+        page.screenshot(path=str(SHOTS / "inspections-800.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
