@@ -193,3 +193,48 @@ def test_inspections_page_fits_800px(page: object, base_url: str) -> None:
         page.screenshot(path=str(SHOTS / "inspections-800.png"), full_page=True)
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.fixture(scope="module")
+def long_log_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A node whose own log holds 1,234 entries (more than the API's 1,000-entry page)."""
+    from moratorium.ledger.entry import Entry
+
+    scenario = load_scenario("history-2019-2026")
+    keys = demo_keys(scenario)
+    node = Node(treaty=scenario.treaty, key=keys["RU"], db_url=str(tmp_path_factory.mktemp("long") / "ru.sqlite"))
+    node.pin_peer_key(keys["NATO"].public)
+    for i in range(1234):
+        day = f"2021-{1 + i // 112:02d}-{1 + (i % 112) // 4:02d}"
+        node.append(sign_entry(Entry(author="RU", kind="notification", effective=day, recorded=day,
+                                     body={"title": f"notice {i}", "event": "exercise"}), keys["RU"]))
+    node.checkpoint()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(node), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    node.close()
+
+
+def test_log_explorer_pages_past_1000_entries(page: object, long_log_url: str) -> None:
+    """Regression: the explorer asked for the whole log and showed only the API's first 1,000 entries."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, long_log_url + "/ui/log.html?party=RU&seq=1200") == []
+    assert page.locator("#entry-1200 .verified").count() == 1
+    assert "of 1234" in page.inner_text("#range")
+    page.click("#first")
+    page.wait_for_selector("#entry-0")
+    page.click("#last")
+    page.wait_for_selector("#entry-1233")
+    assert page.locator("#next").is_disabled()
+    page.screenshot(path=str(SHOTS / "log-paging.png"))
