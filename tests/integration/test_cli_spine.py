@@ -105,7 +105,7 @@ timeline:
     [
         ("date: 2021-01-01", "date: 2019-01-01", ":7: timeline[1].date: dates out of order"),
         ("site: deveselu", "site: atlantis", ":7: timeline[1].body.site: unknown site 'atlantis'"),
-        ("by: NATO", "by: CN", ":7: timeline[1].author: author 'CN' is not a party"),
+        ("by: NATO", "by: CN", ":7: timeline[1].by: author 'CN' is not a party"),
         ("kind: deployment", "kind: invasion", ":7: timeline[1].kind: unknown entry kind 'invasion'"),
         ("treaty: ru-2020-offer\n", "treaty: nope\n", ":3: treaty: unknown treaty 'nope'"),
         ("seed: s\n", "seed: s\n  bad: [\n", ":5: malformed YAML"),

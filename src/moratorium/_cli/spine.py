@@ -21,6 +21,17 @@ treaty_app = typer.Typer(help="Treaty files: list the shipped ones, show one, ch
 catalog_app = typer.Typer(help="The reference catalogue: systems, sites, every figure a sourced claim.",
                           no_args_is_help=True)
 keys_app = typer.Typer(help="Party keys (Ed25519).", no_args_is_help=True)
+scenario_app = typer.Typer(help="Scenario files: a treaty and a dated timeline of party actions.",
+                           no_args_is_help=True)
+
+
+def _shipped_scenarios() -> list[str]:
+    """The shipped scenarios' names, read from the package directory (cheap: no YAML, no pydantic at start-up)."""
+    folder = Path(__file__).resolve().parent.parent / "scenario" / "data"
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+SHIPPED = ", ".join(_shipped_scenarios())
 
 
 @treaty_app.command("list")
@@ -217,10 +228,32 @@ def keys_vkey(path: KeyFileArg) -> None:
     typer.echo(vkey(_public_key(path)))
 
 
-def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="a shipped scenario's name or a file")],
-        out: Annotated[Path | None, typer.Option("--out", help="directory for the log and the result")] = None,
+@scenario_app.command("list")
+def scenario_list(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table) -> None:
+    """List the shipped scenarios (run one with `moratorium run NAME`)."""
+    from moratorium.scenario import load_scenario
+
+    rows = []
+    for name in _shipped_scenarios():
+        sc = load_scenario(name)
+        rows.append({"id": sc.id, "treaty": sc.treaty.id, "entries": len(sc.steps), "name": sc.name})
+    if fmt is TableFormat.json:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['id']}  (treaty {row['treaty']}, {row['entries']} entries)\n    {row['name']}")
+
+
+def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO",
+                                                help=f"a shipped scenario ({SHIPPED}) or a scenario file")],
+        out: Annotated[Path | None, typer.Option("--out", help="directory for the log, keys.json, result.json and "
+                                                 "report.html with its maps; one holding files a run did not write "
+                                                 "is left alone (the run writes into a fresh subdirectory)")]
+        = None,
         fmt: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text) -> None:
-    """Run a scenario through a signed log and print the timeline of verdict changes."""
+    """Run a scenario through a signed log and print the timeline of verdict changes.
+
+    Shipped scenarios: `moratorium scenario list`."""
     from moratorium.scenario import load_scenario
     from moratorium.scenario.run import result_json, run_scenario, write_run
 
@@ -254,5 +287,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(treaty_app, name="treaty")
     app.add_typer(catalog_app, name="catalog")
     app.add_typer(keys_app, name="keys")
+    app.add_typer(scenario_app, name="scenario")
     app.command("classify")(classify)
     app.command("run")(run)
