@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
+
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from moratorium.catalog import Launcher, Site, System
     from moratorium.scenario.run import RunResult
     from moratorium.treaty import Treaty
+    from moratorium.treaty.classify import ClaimClassification
 
-__all__ = ["launcher_json", "render_run", "render_treaty", "site_json", "system_json", "treaty_json"]
+__all__ = ["id_column", "launcher_json", "limit_reason", "render_record", "render_run", "render_treaty", "site_json",
+           "system_json", "treaty_json"]
 
 _STYLE = {"compliant": "green", "violation": "bold red", "suspended": "yellow", "unverified": "magenta",
           "needs-analysis": "cyan", "not-in-force": "dim"}
@@ -39,39 +45,87 @@ def treaty_json(t: Treaty) -> dict[str, Any]:
     return doc
 
 
+def id_column(table: Table, name: str, values: Sequence[str]) -> None:
+    """Add a column of ids a user must type: never wrapped or cut (the other columns fold first)."""
+    table.add_column(name, no_wrap=True, overflow="ignore", min_width=max([len(name), *map(len, values)]))
+
+
+def _assumption(text: str) -> str:
+    return f"[bold yellow]\\[modelling assumption][/] {escape(text)}"
+
+
 def render_treaty(con: Console, t: Treaty) -> None:
+    """``treaty show``: parties (bloc members), item classes, zones, obligations, reciprocity, inspections and
+    notification duties; every modelling assumption of the file is marked as such."""
+    from rich.padding import Padding
     from rich.table import Table
 
-    con.print(f"[bold]{t.name}[/bold] ({t.id}, {t.date})")
-    con.print(t.summary.strip())
-    con.print("Parties: " + "; ".join(f"{p.id} ({p.name})" for p in t.parties))
+    con.print(f"[bold]{escape(t.name)}[/bold] ({t.id}, {t.date})")
+    con.print(escape(t.summary.strip()))
+    table = Table(title="Parties")
+    id_column(table, "id", [p.id for p in t.parties])
+    for col in ("name", "kind", "territory / members"):
+        table.add_column(col, overflow="fold")
+    for p in t.parties:
+        table.add_row(p.id, escape(p.name), p.kind, ", ".join(p.members if p.kind == "bloc" else p.countries))
+    con.print(table)
     if t.item_classes:
         table = Table(title="Item classes")
-        for col in ("id", "types", "basing", "range"):
-            table.add_column(col)
+        id_column(table, "id", [c.id for c in t.item_classes])
+        for col in ("types", "basing", "range"):
+            table.add_column(col, overflow="fold")
         for c in t.item_classes:
             table.add_row(c.id, "/".join(c.types), "/".join(c.basing), c.band.label)
         con.print(table)
-    table = Table(title="Obligations")
-    for col in ("id", "party", "kind", "zone", "scope", "period"):
-        table.add_column(col)
+    table = Table(title=f"Zones (European Russia drawn by '{t.european_russia}', territory taken "
+                        f"{t.territorial_view}: choices of this file)")
+    id_column(table, "id", [z.id for z in t.zones])
+    table.add_column("made of", overflow="fold")
+    for z in t.zones:
+        parts = [f"countries {', '.join(z.countries)}" if z.countries else "",
+                 f"subjects {', '.join(z.subjects)}" if z.subjects else "",
+                 f"{z.russia} Russia" if z.russia else "", f"sites {', '.join(z.sites)}" if z.sites else "",
+                 "everywhere" if z.everywhere else "",
+                 f"except {', '.join(z.exclude_countries)}" if z.exclude_countries else ""]
+        made = escape(f"{z.name}: " + "; ".join(x for x in parts if x))
+        if z.description:
+            made += "\n" + escape(z.description)
+        table.add_row(z.id, made)
+    con.print(table)
+    con.print("[bold]Obligations[/bold]")
     for o in t.obligations:
         scope = ", ".join([*o.systems, *o.item_classes, *o.launcher_classes]) or (
             f"{o.category} <= {o.limit}" if o.kind == "ceiling" else f"{o.category} frozen at {o.freeze_date}")
-        table.add_row(o.id, o.party, o.kind, o.zone, scope, f"{o.period_from or ''}..{o.period_until or ''}")
-    con.print(table)
+        period = (f"from {o.period_from}" if o.period_from else "") + (f" until {o.period_until}"
+                                                                     if o.period_until else "")
+        con.print(f"  [bold]{o.id}[/bold]: {o.party} {o.kind} {o.activity} in {o.zone}"
+                  + (f", {period.strip()}" if period else ""))
+        con.print(Padding(escape(scope), (0, 0, 0, 6)))
+        con.print(Padding(escape(o.description), (0, 0, 0, 6)))
     for r in t.reciprocity:
         con.print(f"Reciprocity [bold]{r.id}[/bold]: suspends {', '.join(r.suspends)} while {r.party} deploys "
-                  f"{', '.join([*r.item_classes, *r.launcher_classes])} in {r.zone}. {r.description}")
+                  f"{', '.join([*r.item_classes, *r.launcher_classes])} in {r.zone}. {escape(r.description)}")
     for ins in t.verification.inspections:
         quota = ", ".join(f"years {q.first_year}-{q.last_year or ''}: {q.per_year}/yr" for q in ins.quota)
-        con.print(f"Inspection [bold]{ins.type}[/bold]: {ins.description}"
+        con.print(f"Inspection [bold]{ins.type}[/bold] ({', '.join(ins.inspecting)} inspect "
+                  f"{', '.join(ins.inspected)} at {', '.join(ins.sites) or 'declared sites'}): "
+                  f"{escape(ins.description)}"
                   + (f"; quota {quota}" if quota else "")
                   + (f"; notice {ins.notice_h:g} h" if ins.notice_h else "")
                   + (f"; {ins.duration_h:g} h on site" if ins.duration_h else "")
                   + (f" (+{ins.extension_h:g} h)" if ins.extension_h else "")
-                  + (f" [assumption: {ins.assumption}]" if ins.assumption else ""))
-    con.print("Sources: " + "; ".join(f"{s.id} {s.title}" for s in t.sources))
+                  + (f". {_assumption(ins.assumption)}" if ins.assumption else ""))
+    if t.notifications:
+        table = Table(title="Notification duties")
+        for col in ("event", "deadline", "parties", "what"):
+            table.add_column(col, overflow="fold")
+        for n in t.notifications:
+            when = f"{n.deadline_h:g} h after" if n.deadline_h >= 0 else f"{-n.deadline_h:g} h before"
+            table.add_row(n.event, when, ", ".join(n.parties) or "all", escape(n.description))
+        con.print(table)
+    else:
+        con.print("Notification duties: none in this treaty.")
+    con.print("Sources: " + "; ".join(f"{s.id} {escape(s.title)}" for s in t.sources))
 
 
 def render_run(con: Console, result: RunResult, out: Path | None, note: str | None = None) -> None:
@@ -91,7 +145,9 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
         table.add_row(str(step.seq), step.date, step.author, step.action, changes, deps)
     con.print(table)
     final = Table(title="Verdicts at the end of the log")
-    for col in ("party", "obligation", "status", "evidence", "why"):
+    final.add_column("party", no_wrap=True)
+    id_column(final, "obligation", [v.obligation for v in result.verdicts])
+    for col in ("status", "evidence", "why"):
         final.add_column(col, overflow="fold")
     for v in result.verdicts:
         final.add_row(v.party, v.obligation, f"[{_STYLE.get(v.status, '')}]{v.status}[/]",
@@ -122,3 +178,70 @@ def render_run(con: Console, result: RunResult, out: Path | None, note: str | No
         con.print(f"Checkpoint {cp.origin} size {cp.size} root {base64.b64encode(cp.root).decode()} — signed by "
                   f"{signers[0]}, cosigned by {', '.join(signers[1:]) or 'nobody'}; the log verifies (every "
                   f"signature, root, checkpoint).")
+
+
+def render_record(con: Console, title: str, doc: dict[str, Any]) -> None:
+    """``catalog show``: one system, launcher or site as a table of its fields, each list of claims as a table of
+    claims (value, claimant, source, date) rather than raw YAML."""
+    import json
+
+    from rich.table import Table
+
+    doc = json.loads(json.dumps(doc, default=str))  # tuples become lists
+    con.print(f"[bold]{escape(title)}[/bold]")
+    fields = Table(show_header=False, box=None, pad_edge=False)
+    fields.add_column("field", style="bold", no_wrap=True)
+    fields.add_column("value", overflow="fold")
+    claim_tables = []
+    for key, value in doc.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "claimant" in v for v in value):
+            claim_tables.append((key, value))
+        elif isinstance(value, dict) and value and all(isinstance(v, list) for v in value.values()):
+            for sub, claims in value.items():
+                claim_tables.append((f"{key}: {sub}", claims))
+        elif isinstance(value, list):
+            fields.add_row(key, escape(", ".join(map(str, value))))
+        else:
+            fields.add_row(key, escape(str(value)))
+    con.print(fields)
+    notes: list[str] = []
+    for key, claims in claim_tables:
+        table = Table(title=key.replace("_", " "), title_justify="left")
+        id_column(table, "claim", [str(c.get("id") or "") for c in claims])
+        for col in ("value", "claimant", "date"):
+            table.add_column(col, overflow="fold")
+        for c in claims:
+            value = c.get("value")
+            shown = f"{c.get('qualifier') + ' ' if c.get('qualifier') else ''}{value:g}" if isinstance(
+                value, int | float) and not isinstance(value, bool) else str(value)
+            notes.append(f"{c.get('id') or c.get('claimant')}: {c.get('source') or 'no source'}"
+                         + (f" ({c['note']})" if c.get("note") else ""))
+            table.add_row(str(c.get("id") or ""), escape(shown) + f" [{len(notes)}]",
+                          escape(str(c.get("claimant") or "")), escape(str(c.get("date") or "")))
+        con.print(table)
+    for i, note in enumerate(notes, start=1):  # sources as footnotes: the compared columns stay readable
+        con.print(f"[{i}] {note}", markup=False)
+
+
+def limit_reason(row: ClaimClassification, system: System, treaty: Treaty) -> str:
+    """Why ``classify`` says a row is (not) limited: the obligation naming the system, or the item class and
+    the obligations that limit it, or the band the range falls outside of."""
+    named = [o.id for o in treaty.obligations if system.id in o.systems]
+    if named:
+        return f"named by {_ids(named)}"
+    if row.item_class is None:
+        if "ground" not in system.basing:
+            return "not ground-launched"
+        bands = [c.band.label for c in treaty.item_classes if system.type in c.types]
+        return "outside every band" if bands else f"no item class for {system.type} missiles"
+    ic = next(c for c in treaty.item_classes if c.id == row.item_class)
+    by: list[str] = [o.id for o in treaty.obligations if row.item_class in o.item_classes]
+    by += [o.id for o in treaty.obligations for lc in o.launcher_classes
+           if row.item_class in treaty.launcher_class(lc).fires and o.id not in by]
+    return f"by {_ids(by)}" if by else f"{ic.id} is limited by no obligation"
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return ids[0] + (f" +{len(ids) - 1} more" if len(ids) > 1 else "")

@@ -43,8 +43,15 @@ def treaty_list(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFor
     if fmt is TableFormat.json:
         print_json(rows)
         return
-    for row in rows:
-        typer.echo(f"{row['id']:<26} {row['date']:<11} {row['name']}")
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    id_w = max(len(r["id"]) for r in rows) if rows else 0
+    indent = id_w + 14
+    for row in rows:  # the id is never cut; the name is shortened to the terminal width
+        name = textwrap.shorten(row["name"], width=max(20, width - indent - 1), placeholder="…")
+        typer.echo(f"{row['id']:<{id_w}}  {row['date']:<10}  {name}")
 
 
 @treaty_app.command("show")
@@ -130,9 +137,9 @@ def catalog_show(key: Annotated[str, typer.Argument(metavar="ID")],
     if fmt is TextFormat.json:
         print_json(doc)
         return
-    import yaml
+    from moratorium._cli._render import render_record
 
-    typer.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110).rstrip())
+    render_record(console(), f"{doc.get('name', key)} ({key})", doc)
 
 
 def classify(system_id: Annotated[str, typer.Argument(metavar="SYSTEM")],
@@ -144,20 +151,30 @@ def classify(system_id: Annotated[str, typer.Argument(metavar="SYSTEM")],
     from moratorium.treaty.classify import classify_system
 
     system = load_catalog().system(system_id)
-    rows = classify_system(system, load_treaty(treaty_id))
+    treaty = load_treaty(treaty_id)
+    rows = classify_system(system, treaty)
     if fmt is TableFormat.json:
         print_json([r.to_json() for r in rows])
         return
     from rich.table import Table
 
+    from moratorium._cli._render import id_column, limit_reason
+
     table = Table(title=f"{system.name} under {treaty_id}")
-    for col in ("claim", "claimant", "range km", "item class", "limited", "source"):
-        table.add_column(col)
-    for r in rows:
+    id_column(table, "claim", [r.claim for r in rows])
+    table.add_column("by", no_wrap=True)
+    table.add_column("range km", no_wrap=True)
+    id_column(table, "item class", [r.item_class or "-" for r in rows])
+    table.add_column("limited: why", overflow="fold", ratio=1)
+    for i, r in enumerate(rows, start=1):
         q = f"{r.qualifier} " if r.qualifier else ""
-        table.add_row(r.claim, r.claimant, f"{q}{r.range_km:g}" + (" (unverified)" if r.unverified else ""),
-                      r.item_class or "-", "yes" if r.limited else "no", r.source)
-    console().print(table)
+        table.add_row(r.claim, r.claimant, f"{q}{r.range_km:g}" + (" (unverified)" if r.unverified else "")
+                      + f" [{i}]", r.item_class or "-",
+                      ("yes: " if r.limited else "no: ") + limit_reason(r, system, treaty))
+    con = console()
+    con.print(table)
+    for i, r in enumerate(rows, start=1):  # sources under the table: the columns people compare stay readable
+        con.print(f"[{i}] {r.claim}: {r.source}" + (f" ({r.note})" if r.note else ""), markup=False)
 
 
 @keys_app.command("generate")
