@@ -82,7 +82,7 @@ def test_run_history_json_contract(tmp_path: Path) -> None:
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == [".moratorium-run", "checkpoint.txt", "entries.jsonl", "keys.json", "log.sqlite", "map-9m729.png",
                        "map-oreshnik.png", "map-tomahawk.png", "map.html", "report.html", "result.json",
-                       "timeline.csv", "timeline.png"]
+                       "timeline.csv", "timeline.csvt", "timeline.png"]
     report = (tmp_path / "out" / "report.html").read_text()
     assert "data:image/png;base64," in report and 'href="map.html"' in report
     assert "http://" not in (tmp_path / "out" / "map.html").read_text().split("<script>")[0]  # nothing fetched

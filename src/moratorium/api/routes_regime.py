@@ -39,25 +39,9 @@ def _countries() -> bytes:
 
 @lru_cache(maxsize=8)
 def _zones(treaty_id: str, node: Node) -> dict[str, Any]:
-    import shapely
-    from shapely.geometry import mapping
+    from moratorium.geo.export import zones_geojson
 
-    from moratorium.geo.zones import zone_polygon
-
-    feats = []
-    for zone in node.treaty.zones:
-        if zone.everywhere:
-            continue
-        parts = [f"{zone.russia}-russia"] if zone.russia else []
-        try:
-            geom = zone_polygon(countries=zone.countries, subjects=zone.subjects, parts=parts,
-                                european_russia=node.treaty.european_russia)
-        except InputError:
-            continue
-        simple = shapely.set_precision(shapely.simplify(geom, 0.05, preserve_topology=True), 0.001)
-        feats.append({"type": "Feature", "properties": {"id": zone.id, "name": zone.name},
-                      "geometry": mapping(simple)})
-    return {"type": "FeatureCollection", "treaty": treaty_id, "features": feats}
+    return zones_geojson(node.treaty.zones, european_russia=node.treaty.european_russia, treaty_id=treaty_id)
 
 
 def add_regime_routes(app: FastAPI, node: Node) -> None:

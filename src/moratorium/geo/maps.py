@@ -242,9 +242,9 @@ def _draw(*, sites: Sequence[SitePoint], rings: Sequence[MapRing], targets: Sequ
 def countries_geojson() -> str:
     """Natural Earth countries simplified to about 5 km for the web page, as compact GeoJSON text."""
     import shapely
-    from shapely.geometry import mapping
 
     from moratorium.geo import _data
+    from moratorium.geo.export import geojson_geometry
 
     feats = []
     for code, geom in sorted(_data.countries().items()):
@@ -252,8 +252,9 @@ def countries_geojson() -> str:
         if simple.is_empty:
             continue
         feats.append({"type": "Feature", "properties": {"iso3": code, "name": _data.country_names()[code]},
-                      "geometry": mapping(simple)})
-    return json.dumps({"type": "FeatureCollection", "features": feats}, separators=(",", ":"))
+                      "geometry": geojson_geometry(simple, multi=True)})  # RFC 7946 §3.1.6 winding
+    return json.dumps({"type": "FeatureCollection", "name": "countries", "features": feats},
+                      separators=(",", ":"))
 
 
 def _vendor(name: str) -> str:

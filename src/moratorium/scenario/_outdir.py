@@ -25,7 +25,7 @@ __all__ = ["MARKER", "choose", "install", "prepare"]
 MARKER = ".moratorium-run"
 _STAGING = ".moratorium-staging-"
 _RUN_NAMES = frozenset({"checkpoint.txt", "entries.jsonl", "keys.json", "log.sqlite", "result.json", "report.html",
-                        "map.html", "map.png", "timeline.png", "timeline.csv"})
+                        "map.html", "map.png", "timeline.png", "timeline.csv", "timeline.csvt"})
 _PID = re.compile(re.escape(_STAGING) + r"(\d+)-")  # in ".moratorium-staging-PID-x" or ".NAME.moratorium-staging-PID-x"
 
 

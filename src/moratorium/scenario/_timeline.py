@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-__all__ = ["COLOURS", "Lane", "Span", "lanes", "timeline_csv", "timeline_png", "timeline_svg"]
+__all__ = ["COLOURS", "CSVT", "CSV_COLUMNS", "Lane", "Span", "lanes", "timeline_csv", "timeline_png", "timeline_svg"]
 
 COLOURS = {"compliant": "#2e8b57", "violation": "#c0392b", "suspended": "#e0a800", "unverified": "#9b59b6",
            "needs-analysis": "#17a2b8", "not-in-force": "#bdbdbd"}
@@ -177,6 +177,8 @@ def timeline_png(ls: Sequence[Lane], out: str | Path | None = None, *, dpi: int 
 
 
 CSV_COLUMNS = ("seq", "date", "author", "kind", "action", "party", "obligation", "from", "to", "evidence")
+CSVT = '"Integer","String","String","String","String","String","String","String","String","String"'
+"""The ``.csvt`` line GDAL reads for the column types of :func:`timeline_csv` (dates may be month precision)."""
 
 
 def timeline_csv(timeline: Sequence[Mapping[str, Any]]) -> str:

@@ -185,7 +185,8 @@ def write_report(result: RunResult, out_dir: Path) -> list[Path]:
     svg = _timeline.timeline_svg(lanes, href=lambda span, lane: f"#entry-{span.seq}")
     _timeline.timeline_png(lanes, out_dir / "timeline.png")
     (out_dir / "timeline.csv").write_text(_timeline.timeline_csv(steps), encoding="utf-8", newline="")
-    written += [out_dir / "timeline.png", out_dir / "timeline.csv"]
+    (out_dir / "timeline.csvt").write_text(_timeline.CSVT + "\n", encoding="utf-8")  # column types for GDAL
+    written += [out_dir / "timeline.png", out_dir / "timeline.csv", out_dir / "timeline.csvt"]
     rows = []
     for step, item in zip(result.steps, steps, strict=True):
         changes = "<br>".join(f"{escape(c['party'])} {escape(c['obligation'])}: {escape(c['from'] or '-')} → "
