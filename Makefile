@@ -22,6 +22,8 @@ lock:
 demo: install
 	$(BIN)/moratorium run history-2019-2026 --out demo-out/history
 	$(BIN)/moratorium run inspections-2021 --out demo-out/inspections
+	@echo "Reports and maps written (open them in a browser; they work offline):"
+	@find demo-out -name report.html -o -name 'map*.html' -o -name 'map-*.png' -o -name timeline.png | sort | sed 's/^/  /'
 
 test: install
 	$(BIN)/python -m pytest

@@ -18,7 +18,7 @@ from moratorium.errors import InputError
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["LineMap", "date_text", "load_yaml", "locate", "validate"]
+__all__ = ["ENTRY_KEYS", "MAX_ERRORS", "LineMap", "date_text", "file_field", "load_yaml", "locate", "validate"]
 
 LineMap = dict[tuple[str | int, ...], int]
 M = TypeVar("M", bound="BaseModel")
@@ -150,8 +150,44 @@ def locate(lines: LineMap, path: Sequence[str | int]) -> int | None:
     return lines.get(())
 
 
+MAX_ERRORS = 20
+"""At most this many errors of one file are reported in one run (then ``... and N more``)."""
+
+ENTRY_KEYS = {"author": "by", "effective": "date"}
+"""An entry's field names (``moratorium.ledger.entry.Entry``) as a scenario file spells them."""
+
+
+def file_field(field: str | None, names: Mapping[str, str] = ENTRY_KEYS) -> str | None:
+    """``field`` with its first component renamed to the file's own key (``author.x`` -> ``by.x``)."""
+    if not field:
+        return field
+    head, sep, rest = field.partition(".")
+    bracket = head.find("[")
+    key, index = (head, "") if bracket < 0 else (head[:bracket], head[bracket:])
+    return names.get(key, key) + index + sep + rest
+
+
+def _error(err: Any, *, lines: LineMap) -> tuple[int | None, str | None, str]:
+    """(line, field, message) of one pydantic error; a missing key is named itself, at its parent's line."""
+    loc = [p for p in err["loc"] if isinstance(p, str | int)]
+    msg = err["msg"].removeprefix("Value error, ")
+    if err.get("type") == "missing":
+        parent = loc[:-1]
+        while parent and tuple(parent) not in lines and len(parent) > 1:
+            parent = parent[:-1]
+        return locate(lines, parent), _dotted(loc) or None, "missing (required)"
+    if err.get("type") == "extra_forbidden":
+        msg = "unknown key (not part of this file's format)"
+    # pydantic appends the failing union member / validator name; trim to the longest path present in the file
+    while loc and tuple(loc) not in lines and len(loc) > 1:
+        loc = loc[:-1]
+    return locate(lines, loc), _dotted(loc) or None, msg
+
+
 def validate(model: type[M], data: Any, *, file: str, lines: LineMap) -> M:
-    """Validate ``data`` with ``model``; the first error becomes an ``InputError`` with file, line and field."""
+    """Validate ``data`` with ``model``. Every error (up to :data:`MAX_ERRORS`) is reported in one
+    ``InputError``: the first as its file, line, field and message, the others as further
+    ``FILE:LINE: field: message`` lines of the message, in file order."""
     from pydantic import ValidationError
 
     if not isinstance(data, Mapping):
@@ -159,10 +195,14 @@ def validate(model: type[M], data: Any, *, file: str, lines: LineMap) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = [p for p in err["loc"] if isinstance(p, str | int)]
-        # pydantic appends the failing union member / validator name; trim to the longest path present in the file
-        while loc and tuple(loc) not in lines and len(loc) > 1:
-            loc = loc[:-1]
-        msg = err["msg"].removeprefix("Value error, ")
-        raise InputError(msg, file=file, line=locate(lines, loc), field=_dotted(loc) or None) from None
+        found: list[tuple[int | None, str | None, str]] = []
+        for err in exc.errors(include_url=False):
+            item = _error(err, lines=lines)
+            if item not in found:
+                found.append(item)
+        found.sort(key=lambda e: (e[0] is None, e[0] or 0))
+        (line, field, msg), rest = found[0], found[1:MAX_ERRORS]
+        more = [str(InputError(m, file=file, line=n, field=f)) for n, f, m in rest]
+        if len(found) > MAX_ERRORS:
+            more.append(f"{file}: ... and {len(found) - MAX_ERRORS} more errors")
+        raise InputError("\n".join([msg, *more]), file=file, line=line, field=field) from None

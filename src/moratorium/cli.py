@@ -55,7 +55,8 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except Error as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # a file's several errors: one line each
+            print(f"error: {line}", file=sys.stderr)
         if isinstance(exc, VerificationError):
             sys.exit(1)
         if isinstance(exc, InputError):

@@ -133,3 +133,108 @@ def test_inspection_planner_shows_quota(page: object, base_url: str) -> None:
     assert _open(page, base_url + "/ui/inspections.html") == []
     assert page.locator("#rights tbody tr").count() == 2
     page.screenshot(path=str(SHOTS / "inspections.png"), full_page=True)
+
+
+def test_map_groups_strike_rings_by_system_and_claim_and_shows_launches_as_events(page: object,
+                                                                                  base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/map.html") == []
+    rings = int(page.get_attribute("body", "data-rings") or 0)
+    assert rings >= 4 and page.locator("path.ring").count() == rings
+    overlays = page.inner_text(".leaflet-control-layers-overlays")
+    assert "9M729" in overlays and "claim us (US)" in overlays and "launch event" in overlays
+    assert "SM-3" not in overlays  # interceptor rings are not reach to ground targets
+    assert page.locator(".ring-label").count() == rings
+    assert page.locator(".holding-event").count() >= 1  # Oreshnik's combat launch is an event, not a deployment
+    page.screenshot(path=str(SHOTS / "map-groups.png"))
+
+
+def test_dashboard_draws_the_verdict_timeline_linked_to_entries(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/index.html") == []
+    assert page.locator("#timeline svg.timeline rect.span").count() >= 4
+    links = page.locator("#timeline svg.timeline a")
+    assert links.count() >= 4
+    assert "log.html?party=" in (links.first.get_attribute("href") or "")
+    page.screenshot(path=str(SHOTS / "dashboard-timeline.png"), full_page=True)
+
+
+def test_api_docs_work_offline(page: object, base_url: str) -> None:
+    """Regression: /docs loaded Swagger UI from a CDN, so the node's API page was blank without internet."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    outside: list[str] = []
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(base_url + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    page.unroute("**/*")
+    assert outside == [] and errors == []
+    assert page.locator(".opblock").count() > 10
+    page.screenshot(path=str(SHOTS / "docs.png"))
+
+
+def test_inspections_page_fits_800px(page: object, base_url: str) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.set_viewport_size({"width": 800, "height": 900})
+    try:
+        assert _open(page, base_url + "/ui/inspections.html") == []
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 800
+        page.screenshot(path=str(SHOTS / "inspections-800.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.fixture(scope="module")
+def long_log_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A node whose own log holds 1,234 entries (more than the API's 1,000-entry page)."""
+    from moratorium.ledger.entry import Entry
+
+    scenario = load_scenario("history-2019-2026")
+    keys = demo_keys(scenario)
+    node = Node(treaty=scenario.treaty, key=keys["RU"], db_url=str(tmp_path_factory.mktemp("long") / "ru.sqlite"))
+    node.pin_peer_key(keys["NATO"].public)
+    for i in range(1234):
+        day = f"2021-{1 + i // 112:02d}-{1 + (i % 112) // 4:02d}"
+        node.append(sign_entry(Entry(author="RU", kind="notification", effective=day, recorded=day,
+                                     body={"title": f"notice {i}", "event": "exercise"}), keys["RU"]))
+    node.checkpoint()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(node), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    node.close()
+
+
+def test_log_explorer_pages_past_1000_entries(page: object, long_log_url: str) -> None:
+    """Regression: the explorer asked for the whole log and showed only the API's first 1,000 entries."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, long_log_url + "/ui/log.html?party=RU&seq=1200") == []
+    assert page.locator("#entry-1200 .verified").count() == 1
+    assert "of 1234" in page.inner_text("#range")
+    page.click("#first")
+    page.wait_for_selector("#entry-0")
+    page.click("#last")
+    page.wait_for_selector("#entry-1233")
+    assert page.locator("#next").is_disabled()
+    page.screenshot(path=str(SHOTS / "log-paging.png"))

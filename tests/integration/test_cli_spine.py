@@ -85,9 +85,9 @@ def test_run_history_json_contract(tmp_path: Path) -> None:
                                        "basis"}
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     # Dark Eagle (Australia, Jul 2025) and SM-6 (surface-attack role, no longer typed as a SAM) now get maps
-    assert written == ["checkpoint.txt", "entries.jsonl", "keys.json", "log.sqlite", "map-9m729.png",
-                       "map-dark-eagle.png", "map-oreshnik.png", "map-sm-6.png", "map-tomahawk.png", "map.html",
-                       "report.html", "result.json"]
+    assert written == [".moratorium-run", "checkpoint.txt", "entries.jsonl", "keys.json", "log.sqlite",
+                       "map-9m729.png", "map-dark-eagle.png", "map-oreshnik.png", "map-sm-6.png", "map-tomahawk.png",
+                       "map.html", "report.html", "result.json", "timeline.csv", "timeline.csvt", "timeline.png"]
     report = (tmp_path / "out" / "report.html").read_text()
     assert "data:image/png;base64," in report and 'href="map.html"' in report
     assert "http://" not in (tmp_path / "out" / "map.html").read_text().split("<script>")[0]  # nothing fetched
@@ -110,7 +110,7 @@ timeline:
     [
         ("date: 2021-01-01", "date: 2019-01-01", ":7: timeline[1].date: dates out of order"),
         ("site: deveselu", "site: atlantis", ":7: timeline[1].body.site: unknown site 'atlantis'"),
-        ("by: NATO", "by: CN", ":7: timeline[1].author: author 'CN' is not a party"),
+        ("by: NATO", "by: CN", ":7: timeline[1].by: author 'CN' is not a party"),
         ("kind: deployment", "kind: invasion", ":7: timeline[1].kind: unknown entry kind 'invasion'"),
         ("treaty: ru-2020-offer\n", "treaty: nope\n", ":3: treaty: unknown treaty 'nope'"),
         ("seed: s\n", "seed: s\n  bad: [\n", ":5: malformed YAML"),

@@ -2,8 +2,8 @@
 ``zones which`` and ``zones sensitivity``.
 
 Only typer is imported at module level; numpy, pyproj, shapely and matplotlib load inside the commands.
-Coordinates are ``LAT,LON`` in decimal degrees; a negative latitude as a positional argument needs ``--`` first
-(``moratorium zones which -- -15.4,130.3``).
+Coordinates are ``LAT,LON`` in decimal degrees; a negative latitude needs no ``--``
+(``moratorium zones which -15.4,130.3``).
 """
 
 from __future__ import annotations
@@ -196,7 +196,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("map")
     def map_cmd(
-        out: Annotated[Path, typer.Option("--out", help="FILE.png or FILE.html")],
+        out: Annotated[Path, typer.Option("--out", help="FILE.png or FILE.html (FILE.geojson and FILE.kml are "
+                                                     "written beside it); or FILE.geojson / FILE.kml alone")],
         site: Annotated[list[str], typer.Option("--site", help="catalogue site id or LAT,LON (repeatable)")],
         system: SystemOpt = None,
         claim: Annotated[list[str] | None, typer.Option("--claim", help="claim (repeatable; default: all)")]
@@ -206,14 +207,17 @@ def register(app: typer.Typer) -> None:
         targets: TargetsOpt = TargetSet.capitals,
         min_population: MinPopOpt = 0,
     ) -> None:
-        """Draw sites, one range ring per claim and the targets in range, offline, to PNG or HTML."""
+        """Draw sites, one range ring per claim and the targets in range, offline, to PNG or HTML; the rings and
+        targets also go to GeoJSON and KML for GIS tools."""
         from moratorium.errors import InputError
         from moratorium.geo import maps
         from moratorium.geo.reach import reach, resolve_ranges, resolve_site
 
         suffix = out.suffix.lower()
-        if suffix not in {".png", ".html", ".htm"}:
-            raise InputError(f"--out: {out} must end in .png or .html")
+        if suffix not in {".png", ".html", ".htm", ".geojson", ".kml"}:
+            raise InputError(f"--out: {out} must end in .png, .html, .geojson or .kml")
+        if not out.parent.is_dir():
+            raise InputError(f"no such directory: {out.parent}", field="--out")
         choices: list[RangeChoice] = []
         for km in range_km or []:
             choices += resolve_ranges(range_km=km)
@@ -227,16 +231,40 @@ def register(app: typer.Typer) -> None:
         results = [reach(p, c, targets=targets.value, min_population=min_population)
                    for p in points for c in choices]
         sites_, rings, hits = maps.layers_from_results(results)
-        title = ", ".join(p.name for p in points) + (f": {system}" if system else "")
+        title = ", ".join(p.name for p in points) + (f": {maps.system_name(system)}" if system else "")
+        import json
+
+        from moratorium.geo import export
+
+        layer = "reach " + (system or "ranges")
+        written = []
         if suffix == ".png":
             maps.render_png(out, sites=sites_, rings=rings, targets=hits, title=title)
-        else:
+            written.append(out)
+        elif suffix in {".html", ".htm"}:
             maps.render_html(out, sites=sites_, rings=rings, targets=hits, title=title)
-        print(f"wrote {out} ({len(rings)} ring(s), {len(hits)} target(s) in range)", file=sys.stderr)
+            written.append(out)
+        try:
+            if suffix in {".png", ".html", ".htm", ".geojson"}:
+                path = out.with_suffix(".geojson")
+                path.write_text(json.dumps(export.results_geojson(results, name=layer), ensure_ascii=False),
+                                encoding="utf-8")
+                written.append(path)
+            if suffix in {".png", ".html", ".htm", ".kml"}:
+                path = out.with_suffix(".kml")
+                path.write_text(export.results_kml(results, name=layer), encoding="utf-8")
+                written.append(path)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", field="--out") from exc
+        print(f"wrote {', '.join(map(str, written))} ({len(rings)} ring(s), {len(hits)} target(s) in range)",
+              file=sys.stderr)
 
-    @zones_app.command("which")
+    # ignore_unknown_options: a negative latitude (-33.9,18.4) is the point, not an unknown option
+    @zones_app.command("which", context_settings={"ignore_unknown_options": True})
     def zones_which(
-        point: Annotated[str, typer.Argument(help="LAT,LON in decimal degrees")],
+        point: Annotated[str, typer.Argument(metavar="LAT,LON", help="LAT,LON in decimal degrees")],
+        treaty_id: Annotated[str | None, typer.Option("--treaty", help="also test the point against this "
+                                                      "treaty's own zones (id or file)")] = None,
         fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
     ) -> None:
         """Country, federal subject and European/Asian Russia under every definition at LAT,LON."""
@@ -248,8 +276,19 @@ def register(app: typer.Typer) -> None:
 
         lat, lon = parse_lat_lon(point)
         loc = which(lat, lon)
+        zones: list[tuple[str, str, bool]] = []
+        if treaty_id is not None:
+            from moratorium.treaty import load_treaty
+            from moratorium.treaty.zones import Place, in_zone
+
+            treaty = load_treaty(treaty_id)
+            place = Place(country=loc.country or "", lat=lat, lon=lon, subject=loc.subject)
+            zones = [(z.id, z.name, in_zone(place, z, treaty)) for z in treaty.zones]
         if fmt is TableFormat.json:
-            print_json(asdict(loc))
+            doc = asdict(loc)
+            if treaty_id is not None:
+                doc["treaty_zones"] = {zid: inside for zid, _, inside in zones}
+            print_json(doc)
             return
         where = loc.country or "no country (at sea)"
         if loc.country and not loc.inside:
@@ -257,6 +296,45 @@ def register(app: typer.Typer) -> None:
         print(f"{lat:g},{lon:g}: {where}" + (f", subject {loc.subject}" if loc.subject else ""))
         for definition, part in loc.parts.items():
             print(f"  {definition:18} {part}")
+        if treaty_id is not None:
+            print(f"zones of {treaty_id}" + (f" (European Russia: {treaty.european_russia})" if loc.parts else ""))
+            for zid, name, inside in zones:
+                print(f"  {'in    ' if inside else 'not in'} {zid}: {name}")
+
+    @zones_app.command("export")
+    def zones_export(
+        treaty_id: Annotated[str, typer.Option("--treaty", help="the treaty whose zones to export (id or file)")]
+        = "ru-2020-offer",
+        countries: Annotated[bool, typer.Option("--countries", help="export the country outlines instead")]
+        = False,
+        out: Annotated[Path | None, typer.Option("--out", help="FILE.geojson (default: standard output)")] = None,
+    ) -> None:
+        """A treaty's zones (or the countries) as RFC 7946 GeoJSON polygons, for GIS tools."""
+        import json
+
+        from moratorium.errors import InputError
+
+        if out is not None and out.suffix.lower() not in {".geojson", ".json"}:
+            raise InputError(f"--out: {out} must end in .geojson")
+        if countries:
+            from moratorium.geo.maps import countries_geojson
+
+            text = countries_geojson()
+        else:
+            from moratorium.geo.export import zones_geojson
+            from moratorium.treaty import load_treaty
+
+            treaty = load_treaty(treaty_id)
+            text = json.dumps(zones_geojson(treaty.zones, european_russia=treaty.european_russia,
+                                            treaty_id=treaty.id), ensure_ascii=False)
+        if out is None:
+            _write(text)
+            return
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", file=str(out), field="--out") from exc
+        print(f"wrote {out}", file=sys.stderr)
 
     @zones_app.command("sensitivity")
     def zones_sensitivity(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table) -> None:

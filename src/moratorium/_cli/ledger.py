@@ -60,7 +60,8 @@ def _load_key(path: Path) -> PartyKey:
 
 
 def _load_keyring(path: Path) -> dict[str, PublicKey]:
-    """Read ``--keys FILE``: a JSON list of ``{"party", "public_key"}`` (``PublicKey.to_json``)."""
+    """Read ``--keys FILE``: a JSON list of ``{"party", "public_key"}`` (``PublicKey.to_json``), one such object,
+    ``{"keys": [...]}``, or the ``{party: {"party", "public_key"}}`` object of ``run``'s ``keys.json``."""
     import base64
     import binascii
     import json
@@ -71,8 +72,8 @@ def _load_keyring(path: Path) -> dict[str, PublicKey]:
     try:
         obj: Any = json.loads(path.read_text())
         rows = obj["keys"] if isinstance(obj, dict) and "keys" in obj else obj
-        if isinstance(rows, dict) and "party" not in rows and all(isinstance(v, dict) for v in rows.values()):
-            rows = list(rows.values())  # the {party: key} map that `moratorium run` writes as keys.json
+        if isinstance(rows, dict) and rows and all(isinstance(v, dict) for v in rows.values()):
+            rows = list(rows.values())  # the keys.json that `moratorium run` writes: {party: public key}
         rows = [rows] if isinstance(rows, dict) else rows
         keys = [
             PublicKey(party=r["party"], raw=base64.b64decode(r["public_key"], validate=True)) for r in rows

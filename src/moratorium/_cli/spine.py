@@ -6,11 +6,14 @@ Module level imports typer only; every command imports what it needs when it run
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from moratorium._cli._common import TableFormat, TextFormat, console, print_json
+
+if TYPE_CHECKING:
+    from moratorium.ledger.keys import PublicKey
 
 __all__ = ["register"]
 
@@ -18,6 +21,17 @@ treaty_app = typer.Typer(help="Treaty files: list the shipped ones, show one, ch
 catalog_app = typer.Typer(help="The reference catalogue: systems, sites, every figure a sourced claim.",
                           no_args_is_help=True)
 keys_app = typer.Typer(help="Party keys (Ed25519).", no_args_is_help=True)
+scenario_app = typer.Typer(help="Scenario files: a treaty and a dated timeline of party actions.",
+                           no_args_is_help=True)
+
+
+def _shipped_scenarios() -> list[str]:
+    """The shipped scenarios' names, read from the package directory (cheap: no YAML, no pydantic at start-up)."""
+    folder = Path(__file__).resolve().parent.parent / "scenario" / "data"
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+SHIPPED = ", ".join(_shipped_scenarios())
 
 
 @treaty_app.command("list")
@@ -29,8 +43,15 @@ def treaty_list(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFor
     if fmt is TableFormat.json:
         print_json(rows)
         return
-    for row in rows:
-        typer.echo(f"{row['id']:<26} {row['date']:<11} {row['name']}")
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    id_w = max(len(r["id"]) for r in rows) if rows else 0
+    indent = id_w + 14
+    for row in rows:  # the id is never cut; the name is shortened to the terminal width
+        name = textwrap.shorten(row["name"], width=max(20, width - indent - 1), placeholder="…")
+        typer.echo(f"{row['id']:<{id_w}}  {row['date']:<10}  {name}")
 
 
 @treaty_app.command("show")
@@ -116,9 +137,9 @@ def catalog_show(key: Annotated[str, typer.Argument(metavar="ID")],
     if fmt is TextFormat.json:
         print_json(doc)
         return
-    import yaml
+    from moratorium._cli._render import render_record
 
-    typer.echo(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110).rstrip())
+    render_record(console(), f"{doc.get('name', key)} ({key})", doc)
 
 
 def classify(system_id: Annotated[str, typer.Argument(metavar="SYSTEM")],
@@ -130,21 +151,31 @@ def classify(system_id: Annotated[str, typer.Argument(metavar="SYSTEM")],
     from moratorium.treaty.classify import classify_system
 
     system = load_catalog().system(system_id)
-    rows = classify_system(system, load_treaty(treaty_id))
+    treaty = load_treaty(treaty_id)
+    rows = classify_system(system, treaty)
     if fmt is TableFormat.json:
         print_json([r.to_json() for r in rows])
         return
     from rich.table import Table
 
+    from moratorium._cli._render import id_column, limit_reason
+
     table = Table(title=f"{system.name} under {treaty_id}")
-    for col in ("claim", "claimant", "range km", "item class", "status", "source"):
-        table.add_column(col)
-    for r in rows:
+    id_column(table, "claim", [r.claim for r in rows])
+    table.add_column("by", no_wrap=True)
+    table.add_column("range km", overflow="fold", max_width=18)
+    id_column(table, "item class", [r.item_class or "-" for r in rows])
+    table.add_column("status: why", overflow="fold", ratio=1)
+    for i, r in enumerate(rows, start=1):
         q = f"{r.qualifier} " if r.qualifier else ""
-        status = r.status + ("" if r.counted else " (not counted)")
-        table.add_row(r.claim, r.claimant, f"{q}{r.range_km:g}" + (" (unverified)" if r.unverified else ""),
-                      r.item_class or "-", status, r.source)
-    console().print(table)
+        table.add_row(r.claim, r.claimant, f"{q}{r.range_km:g}" + (" (unverified)" if r.unverified else "")
+                      + f" [{i}]", r.item_class or "-",
+                      f"{'yes' if r.limited else 'no'}: {limit_reason(r, system, treaty)} ({r.status}"
+                      + ("" if r.counted else ", not counted") + ")")
+    con = console()
+    con.print(table)
+    for i, r in enumerate(rows, start=1):  # sources under the table: the columns people compare stay readable
+        con.print(f"[{i}] {r.claim}: {r.source}" + (f" ({r.note})" if r.note else ""), markup=False)
 
 
 @keys_app.command("generate")
@@ -164,8 +195,80 @@ def keys_generate(party: Annotated[str, typer.Option("--party", help="party id, 
                f"{key.public.to_json()['public_key']})")
 
 
-def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="a shipped scenario's name or a file")],
-        out: Annotated[Path | None, typer.Option("--out", help="directory for the log and the result")] = None,
+def _public_key(path: Path) -> PublicKey:
+    """The public key in KEYFILE: a party's private key file (``keys generate``) or a public key JSON object."""
+    import base64
+    import binascii
+    import json
+
+    from moratorium.errors import InputError
+    from moratorium.ledger.keys import PartyKey, PublicKey
+
+    try:
+        obj = json.loads(path.read_text())
+    except OSError as exc:
+        raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from exc
+    except ValueError as exc:
+        raise InputError(f"not JSON: {exc}", file=str(path)) from exc
+    if isinstance(obj, dict) and "private_key" in obj:
+        return PartyKey.load(path).public
+    if not isinstance(obj, dict) or not isinstance(obj.get("party"), str) or not isinstance(
+            obj.get("public_key"), str):
+        raise InputError("not a key file: needs \"party\" and \"private_key\" or \"public_key\"", file=str(path))
+    try:
+        raw = base64.b64decode(obj["public_key"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InputError(f"not base64: {exc}", file=str(path), field="public_key") from exc
+    return PublicKey(party=obj["party"], raw=raw)
+
+
+KeyFileArg = Annotated[Path, typer.Argument(metavar="KEYFILE", help="a private key file or a public key JSON")]
+
+
+@keys_app.command("public")
+def keys_public(path: KeyFileArg, fmt: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text) -> None:
+    """Print a party's public key (base64), its key id and its C2SP note verifier key."""
+    from moratorium.ledger.checkpoint import vkey
+
+    public = _public_key(path)
+    if fmt is TextFormat.json:
+        print_json({**public.to_json(), "key_id": public.key_id, "vkey": vkey(public.party, public.raw)})
+        return
+    typer.echo(f"party       {public.party}\nkey id      {public.key_id}\n"
+               f"public key  {public.to_json()['public_key']}\nnote vkey   {vkey(public.party, public.raw)}")
+
+
+@keys_app.command("vkey")
+def keys_vkey(path: KeyFileArg) -> None:
+    """Print the party's C2SP signed-note verifier key (``name+keyid+base64``), for note verifiers."""
+    from moratorium.ledger.checkpoint import vkey
+
+    public = _public_key(path)
+    typer.echo(vkey(public.party, public.raw))
+
+
+@scenario_app.command("list")
+def scenario_list(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table) -> None:
+    """List the shipped scenarios (run one with `moratorium run NAME`)."""
+    from moratorium.scenario import load_scenario
+
+    rows = []
+    for name in _shipped_scenarios():
+        sc = load_scenario(name)
+        rows.append({"id": sc.id, "treaty": sc.treaty.id, "entries": len(sc.steps), "name": sc.name})
+    if fmt is TableFormat.json:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['id']}  (treaty {row['treaty']}, {row['entries']} entries)\n    {row['name']}")
+
+
+def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO",
+                                                help=f"a shipped scenario ({SHIPPED}) or a scenario file")],
+        out: Annotated[Path | None, typer.Option("--out", help="directory for the log, keys.json, result.json and "
+                                                 "report.html with its maps; one holding files a run did not write "
+                                                 "is left alone (the run writes into a fresh subdirectory)")]
+        = None,
         reading: Annotated[list[str] | None, typer.Option("--reading", metavar="KEY=VALUE",
                                                           help="override one of the treaty's readings "
                                                                "(repeatable), e.g. trigger=while")] = None,
@@ -173,14 +276,30 @@ def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="a ship
             "--assume-adopted", metavar="PARTY", help="treat PARTY as having adopted the treaty (a "
                                                       "counterfactual: 'if NATO had accepted')")] = None,
         fmt: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text) -> None:
-    """Run a scenario through a signed log and print the timeline of verdict changes."""
+    """Run a scenario through a signed log and print the timeline of verdict changes.
+
+    Shipped scenarios: `moratorium scenario list`."""
     from moratorium.scenario import load_scenario
     from moratorium.scenario.run import result_json, run_scenario, write_run
     from moratorium.treaty.readings import parse_assignments
 
     loaded = load_scenario(scenario)
     result = run_scenario(loaded, readings=parse_assignments(reading or []), assume_adopted=assume_adopted or ())
-    note = write_run(result, out) if out is not None else None
+    note = None
+    if out is not None:
+        import signal
+
+        from moratorium.scenario import _outdir
+
+        out, why = _outdir.choose(out, name=loaded.id)
+        if why:
+            typer.echo(f"note: {why}", err=True)
+
+        def _terminate(signum: int, frame: object) -> None:
+            raise SystemExit(128 + signum)  # unwinds through write_run, which removes its staging directory
+
+        signal.signal(signal.SIGTERM, _terminate)
+        note = write_run(result, out)
     if fmt is TextFormat.json:
         print_json(result_json(result))
         return
@@ -194,5 +313,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(treaty_app, name="treaty")
     app.add_typer(catalog_app, name="catalog")
     app.add_typer(keys_app, name="keys")
+    app.add_typer(scenario_app, name="scenario")
     app.command("classify")(classify)
     app.command("run")(run)

@@ -16,7 +16,8 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -131,7 +132,7 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    app = FastAPI(title="moratorium party node", version="1", lifespan=lifespan,
+    app = FastAPI(title="moratorium party node", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="One party's node: its append-only log, mirrors of the peers' logs, witnessing, "
                               "and the regime view both nodes compute. Writes are signed (RFC 9421 subset).")
     install_handlers(app)
@@ -153,6 +154,14 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/ui/index.html")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API docs (Swagger UI) from the node's own vendored copy: works offline, no CDN."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="moratorium party node: API",
+                                   swagger_js_url="/ui/vendor/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/ui/vendor/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/ui/vendor/swagger-ui/favicon-32x32.png")
 
     @app.get("/v1/node", tags=["node"])
     def node_info() -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """A signing HTTP client for a party node (used by the sync tests, the benchmark and scripts).
 
 ``NodeClient(base_url, key)`` signs every write with ``key`` (``moratorium.api.auth.sign_request``); reads are
-plain. The clock is a parameter (``clock``), the transport a seam (``client``).
+plain. The clock is a parameter (``clock``), the transport a seam (``client``). ``submit`` and ``status`` serve
+``moratorium node submit|import|status``: they turn an unreachable node or an RFC 9457 problem answer into one
+``InputError`` line naming the URL.
 """
 
 from __future__ import annotations
@@ -9,15 +11,35 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from moratorium.api.auth import sign_request
+from moratorium.errors import InputError
 from moratorium.ledger.entry import SignedEntry
 from moratorium.ledger.keys import PartyKey
 
-__all__ = ["NodeClient"]
+__all__ = ["NodeClient", "Submitted"]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The node's answer to one entry: its sequence number, or None if the node already held it (409)."""
+
+    seq: int | None
+    detail: str = ""
+
+
+def _problem(response: httpx.Response) -> str:
+    try:
+        doc = response.json()
+    except ValueError:
+        return response.text[:200] or response.reason_phrase
+    if isinstance(doc, dict):
+        return str(doc.get("detail") or doc.get("title") or doc)
+    return str(doc)
 
 
 class NodeClient:
@@ -56,6 +78,44 @@ class NodeClient:
         response = self.http.get(path, params=params or None)
         response.raise_for_status()
         return response.json()
+
+    def _call(self, fn: Callable[[], httpx.Response]) -> httpx.Response:
+        try:
+            return fn()
+        except httpx.InvalidURL as exc:
+            raise InputError(f"not a node URL: {exc}", field="URL") from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise InputError(f"not a node URL (http:// or https://): {self.base_url}", field="URL") from exc
+        except httpx.HTTPError as exc:
+            raise InputError(f"cannot reach the node at {self.base_url}: {exc}", field="URL") from exc
+
+    def submit(self, signed: SignedEntry) -> Submitted:
+        """Append ``signed``; a node that already holds it answers 409 (``seq`` None). Any other refusal raises
+        ``InputError`` with the node's problem detail."""
+        response = self._call(lambda: self.signed_post("/v1/entries", signed.to_json()))
+        if response.status_code == 409:
+            return Submitted(None, _problem(response))
+        if response.status_code >= 400:
+            raise InputError(f"{self.base_url} refused the entry (HTTP {response.status_code}): "
+                             f"{_problem(response)}")
+        return Submitted(int(response.json()["seq"]))
+
+    def read(self, path: str) -> Any:
+        """GET ``path`` as JSON; ``InputError`` naming the node on any failure."""
+        response = self._call(lambda: self.http.get(path))
+        if response.status_code >= 400:
+            raise InputError(f"{self.base_url}{path}: HTTP {response.status_code}: {_problem(response)}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise InputError(f"{self.base_url}{path}: not JSON; is this a moratorium node?") from exc
+
+    def status(self) -> dict[str, Any]:
+        """The node's party, key, treaty, log size and checkpoint, its peers, and the verdicts it derives."""
+        info = self.read("/v1/node")
+        checkpoint = self.read("/v1/checkpoint") if info.get("size") else None
+        verdicts = self.read("/v1/state/verdicts")
+        return {"url": self.base_url, "node": info, "checkpoint": checkpoint, "verdicts": verdicts}
 
     def close(self) -> None:
         self.http.close()

@@ -39,25 +39,9 @@ def _countries() -> bytes:
 
 @lru_cache(maxsize=8)
 def _zones(treaty_id: str, node: Node) -> dict[str, Any]:
-    import shapely
-    from shapely.geometry import mapping
+    from moratorium.geo.export import zones_geojson
 
-    from moratorium.geo.zones import zone_polygon
-
-    feats = []
-    for zone in node.treaty.zones:
-        if zone.everywhere:
-            continue
-        parts = [f"{zone.russia}-russia"] if zone.russia else []
-        try:
-            geom = zone_polygon(countries=zone.countries, subjects=zone.subjects, parts=parts,
-                                european_russia=node.treaty.european_russia)
-        except InputError:
-            continue
-        simple = shapely.set_precision(shapely.simplify(geom, 0.05, preserve_topology=True), 0.001)
-        feats.append({"type": "Feature", "properties": {"id": zone.id, "name": zone.name},
-                      "geometry": mapping(simple)})
-    return {"type": "FeatureCollection", "treaty": treaty_id, "features": feats}
+    return zones_geojson(node.treaty.zones, european_russia=node.treaty.european_russia, treaty_id=treaty_id)
 
 
 def add_regime_routes(app: FastAPI, node: Node) -> None:
@@ -90,6 +74,38 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
         view = node.view()
         return {"order": MERGE_ORDER, "sizes": dict(view.sizes), "now": view.state.now,
                 "verdicts": [view.verdict_json(v) for v in view.verdicts]}
+
+    @app.get("/v1/state/timeline", tags=["regime"])
+    def verdict_timeline() -> dict[str, Any]:
+        """Which verdicts changed after which entry (the applied entries in merged order), and the verdict
+        timeline chart as SVG (one lane per party and obligation, each change linked to its entry)."""
+        from moratorium.regime.compliance import timeline
+        from moratorium.scenario import _timeline
+
+        view = node.view()
+        applied = [e for e in view.entries if e.applied_as is not None]
+        reach = None
+        if any(ob.kind == "reach-ban" for ob in node.treaty.obligations):
+            from moratorium.geo.territory import TerritoryDistance
+
+            reach = TerritoryDistance()
+        steps, _ = timeline(node.treaty, [e.signed for e in applied], catalog=node.catalog, reach=reach)
+        items = []
+        for step, entry in zip(steps, applied, strict=True):
+            item: dict[str, Any] = dict(step.to_json())
+            item.update(entry.ref.to_json())  # party, seq: the entry in its author's log
+            item["changes"] = [{**c, **{k: v for k, v in new.to_json().items() if k in ("perspectives", "basis")}}
+                               for c, (_, new) in zip(item["changes"], step.changes, strict=True)]
+            items.append(item)
+        # lanes are keyed by replay position; titles and links name the entry in its author's log
+        lanes = _timeline.lanes([{**it, "seq": i, "action": f"{it['party']} #{it['seq']}: {it['action']}"}
+                                 for i, it in enumerate(items)])
+
+        def href(span: _timeline.Span, lane: _timeline.Lane) -> str:
+            it = items[span.seq]
+            return f"log.html?party={it['party']}&seq={it['seq']}"
+
+        return {"order": MERGE_ORDER, "timeline": items, "svg": _timeline.timeline_svg(lanes, href=href)}
 
     @app.get("/v1/state/holdings", tags=["regime"])
     def holdings() -> dict[str, Any]:

@@ -51,7 +51,9 @@ __all__ = [
 ]
 
 DEFINITIONS = ("federal-districts", "urals-line", "attu", "continental")
-PARTS = ("european-russia", "asian-russia")
+PARTS = ("european-russia", "asian-russia", "far-east-russia", "all-russia")
+"""Parts of Russia a zone can name: either side of the European line (under a definition), the Far Eastern
+federal district (``russia: far-east``, the default Asia-Pacific reading) or all of Russia."""
 _COAST_TOLERANCE_DEG = 0.25  # a point this close to a coast (at sea on the 1:50m outline) still counts
 
 
@@ -83,7 +85,14 @@ def russia_part(part: str, *, european_russia: str) -> BaseGeometry:
     _check_definition(european_russia)
     if part not in PARTS:
         raise InputError(f"zone part: unknown {part!r}; choose one of {', '.join(PARTS)}")
-    if european_russia == "federal-districts":
+    if part == "all-russia":
+        geom = _data.country("RUS")
+    elif part == "far-east-russia":
+        from moratorium.catalog.regions import RUSSIAN_SUBJECTS
+
+        geom = shapely.union_all([_data.subject(c) for c, (_, district) in RUSSIAN_SUBJECTS.items()
+                                  if district == "FE" and c in _data.subjects()])
+    elif european_russia == "federal-districts":
         from moratorium.catalog.regions import EUROPEAN_DISTRICTS, RUSSIAN_SUBJECTS
 
         european = part == "european-russia"

@@ -62,8 +62,8 @@ def vkey(party: str, public_key: bytes, *, cosigner: bool = False) -> str:
     type ``0x01`` (C2SP signed-note Ed25519) by default, ``0x04`` (tlog-cosignature ``cosignature/v1``) with
     ``cosigner=True``; the key id is ``SHA-256(name || 0x0A || type || key)[:4]`` as the checkpoint lines carry.
     """
-    if not party or any(c.isspace() or c == "+" for c in party):
-        raise InputError(f"a note key name has no spaces or '+': {party!r}", field="party")
+    if not party or any(c.isspace() or c == "+" or not c.isprintable() for c in party):
+        raise InputError(f"a note key name has no spaces, '+' or control characters: {party!r}", field="party")
     if len(public_key) != 32:
         raise InputError(f"an Ed25519 public key has 32 bytes, got {len(public_key)}", field="public_key")
     kind = _COSIG_V1 if cosigner else _ED25519

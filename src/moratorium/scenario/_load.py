@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from moratorium._yamlfile import date_text, load_yaml, locate, validate
+from moratorium._yamlfile import date_text, file_field, load_yaml, locate, validate
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import Entry, SignedEntry
 from moratorium.scenario._inspections import CovertAction, CovertOutcome, PlannedInspection, inspection_entries, outcome
@@ -108,8 +108,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             raise InputError(f"cannot read: {exc}", file=label) from exc
     data, lines = load_yaml(label, text=text)
     doc = validate(_ScenarioFile, data, file=label, lines=lines)
+    treaty_ref: str | Path = doc.treaty
+    if doc.treaty.endswith((".yaml", ".yml")) and not Path(doc.treaty).is_absolute() and label == str(name_or_path):
+        beside = Path(label).parent / doc.treaty  # a treaty path is relative to the scenario file
+        treaty_ref = beside if beside.exists() or not Path(doc.treaty).exists() else doc.treaty
     try:
-        treaty = load_treaty(doc.treaty)
+        treaty = load_treaty(treaty_ref)
     except InputError as exc:
         if exc.file is None:
             raise InputError(exc.message, file=label, line=locate(lines, ("treaty",)), field="treaty") from None
@@ -136,7 +140,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             entry = Entry(author=step.by, kind=step.kind, effective=step.date, recorded=step.recorded or step.date,
                           body=body)
         except InputError as exc:
-            raise InputError(exc.message, file=label, line=line, field=f"timeline[{i}].{exc.field}") from None
+            raise InputError(exc.message, file=label, line=line,
+                             field=f"timeline[{i}].{file_field(exc.field)}") from None
         timeline.append((entry, line))
     return _play(doc, treaty, claim_entries + timeline, label, lines, n_claims=len(claim_entries))
 
@@ -201,9 +206,10 @@ def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[tuple[Entry, int | 
                                 field=f"{where}: claim {entry.body.get('subject')}/{entry.body.get('id')}"
                                       f"{'.' + exc.field if exc.field else ''}") from None
             if exc.field and where.startswith("timeline"):
-                for part in exc.field.replace("]", "").replace("[", ".").split("."):
+                for part in (file_field(exc.field) or "").replace("]", "").replace("[", ".").split("."):
                     path.append(int(part) if part.isdigit() else part)
-            field = f"{where}.{exc.field}" if exc.field else where
+            field = f"{where}.{file_field(exc.field) if where.startswith('timeline') else exc.field}" \
+                if exc.field else where
             raise type(exc)(exc.message, file=label, line=locate(lines, path), field=field) from None
         steps.append(ScenarioStep(signed=signed, line=line))
         return seq

@@ -1,22 +1,19 @@
 """Run a scenario: sign each action with its party's demo key, append it to a real log, replay into verdicts.
 
-``run_scenario`` computes; ``write_run`` writes the log and the result into a directory atomically (everything is
-written into a fresh sibling directory that replaces the target only once complete, so a failure leaves nothing
-half-written).
+``run_scenario`` computes; ``write_run`` writes the log and the result into a directory (everything is written
+into a staging directory and moved into place only once complete, so a failure leaves nothing half-written; a
+directory holding files a run did not write is refused, see ``scenario._outdir``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from moratorium.errors import InputError
 from moratorium.ledger.audit import AuditReport
 from moratorium.ledger.entry import SignedEntry
 from moratorium.ledger.keys import PartyKey, PublicKey, verify_entry
@@ -157,18 +154,10 @@ def write_run(result: RunResult, out_dir: Path) -> str:
     """Write the log (``log.sqlite``, checkpointed and cosigned), ``checkpoint.txt``, ``result.json``,
     ``entries.jsonl`` (the log's leaves), ``keys.json`` (public keys) and the report with its maps
     (``report.html``, ``map.png``, ``map.html``) into ``out_dir``; return the note."""
+    from moratorium.scenario import _outdir
+
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError("exists and is not a directory", file=str(out_dir))
-    parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result is an ordinary directory
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=str(out_dir)) from exc
+    staging = _outdir.prepare(out_dir)  # refuses a directory holding files a run did not write
     try:
         (staging / "result.json").write_text(json.dumps(result_json(result), indent=2) + "\n")
         with (staging / "entries.jsonl").open("wb") as handle:
@@ -181,18 +170,9 @@ def write_run(result: RunResult, out_dir: Path) -> str:
         from moratorium.scenario.report import write_report
 
         write_report(result, staging)
-        _replace_dir(staging, out_dir)
+        _outdir.install(staging, out_dir)
         return note
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
-
-def _replace_dir(staging: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

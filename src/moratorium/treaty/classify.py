@@ -138,28 +138,40 @@ def class_bands(system: System, classes: Collection[str], treaty: Treaty, *,
 
 
 def counted_range_claims(system: System) -> tuple[tuple[Claim, ...], str | None]:
-    """The claims that decide a system's class, and why others do not count.
+    """The claims that decide a system's class, and (as one line) why others do not count.
 
     Unverified claims never decide unless nothing else is known; a bound (``more-than``/``less-than``) decides only
     where no figure is claimed; for a GLBM type with ``tested`` claims only the longest tested range counts (INF
     Art. VII(4)).
     """
-    claims = tuple(c for c in system.ranges_km if not c.unverified) or system.ranges_km
+    reasons = _not_counted(system)
+    counted = tuple(c for c in system.ranges_km if c.id not in reasons)
+    return counted, ("; ".join(sorted(set(reasons.values()))) or None)
+
+
+def _not_counted(system: System) -> dict[str, str]:
+    """Claim id -> why that claim does not decide the class (see ``counted_range_claims``)."""
+    reasons: dict[str, str] = {}
+    claims = tuple(c for c in system.ranges_km if not c.unverified)
+    if claims:
+        reasons.update({c.id: "unverified or low-confidence: shown, never decides alone"
+                        for c in system.ranges_km if c.unverified})
+    else:
+        claims = system.ranges_km
     figures = tuple(c for c in claims if c.qualifier not in _BOUNDS or c.interval is not None)
     if figures and len(figures) < len(claims):
-        # a bound ("more than 500 km" flown in a test) constrains a figure but is not one: it decides only where
-        # nobody claims a figure
+        # a bound ("more than 1,200 km" flown once) constrains a figure but is not one
+        reasons.update({c.id: "a bound (more than / less than) does not count where a figure is claimed"
+                        for c in claims if c not in figures})
         claims = figures
-        note: str | None = "a bound (more than / less than) does not count where a figure is claimed"
-    else:
-        note = None
     if system.type in ("ballistic", "glide"):
         tested = [c for c in claims if c.qualifier == "tested"]
         if tested:
             longest = max(tested, key=lambda c: claim_interval(c).high)
-            return (longest,), (f"INF Art. VII(4): a GLBM type's range is the maximum range to which it has been "
-                                f"tested ({longest.claimant}: {longest.value:g} km)")
-    return claims, note
+            why = (f"INF Art. VII(4): a GLBM type's range is the maximum range to which it has been tested "
+                   f"({longest.claimant}: {longest.value:g} km)")
+            reasons.update({c.id: why for c in claims if c is not longest})
+    return reasons
 
 
 def class_for(system: System, range_km: float, treaty: Treaty, *, basing: str = "ground") -> ItemClass | None:
@@ -226,7 +238,7 @@ def classify_system(system: System, treaty: Treaty) -> list[ClaimClassification]
     named_explicitly = any(system.id in ob.systems for ob in treaty.obligations)
     ground = "ground" in system.basing
     bands = class_bands(system, limited, treaty) if ground else []
-    counted, why = counted_range_claims(system)
+    reasons = _not_counted(system)
     rows = []
     for claim in system.ranges_km:
         interval = claim_interval(claim)
@@ -240,9 +252,9 @@ def classify_system(system: System, treaty: Treaty) -> list[ClaimClassification]
             note = "not ground-launched: outside the treaty's classes unless fielded on a ground launcher"
         else:
             status = interval_status(interval, bands)
-        is_counted = claim in counted
-        if not is_counted and why:
-            note = f"not counted: {why}"
+        is_counted = claim.id not in reasons
+        if not is_counted:
+            note = f"not counted: {reasons[claim.id]}"
         rows.append(ClaimClassification(
             claim=claim.id, claimant=claim.claimant, range_km=claim.value, source=claim.source,
             item_class=item_class.id if item_class else None, limited=status == LIMITED,

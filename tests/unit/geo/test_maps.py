@@ -36,3 +36,48 @@ def test_html_escapes_script_end_tags() -> None:
     sites, rings, targets = _layers()
     html = maps.render_html(None, sites=sites, rings=rings, targets=targets, title="</script><b>x")
     assert "</script><b>" not in html
+
+
+def _boxes(fig: object) -> tuple[object, list[object], list[object]]:
+    from matplotlib.text import Annotation
+
+    ax, side = fig.axes  # type: ignore[attr-defined]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)]
+    legends = [lg.get_window_extent(renderer) for lg in side.findobj(lambda a: type(a).__name__ == "Legend")]
+    return ax.get_window_extent(renderer), labels, legends
+
+
+def test_png_labels_do_not_collide_and_legends_do_not_cover_the_map() -> None:
+    site = resolve_site("chernyakhovsk")
+    results = [reach(site, c, targets="capitals") for c in resolve_ranges(system="9m729", all_claims=True)]
+    sites, rings, targets = maps.layers_from_results(results)
+    fig = maps._draw(sites=sites, rings=rings, targets=targets, title=None, dpi=110)
+    frame, labels, legends = _boxes(fig)
+    assert len(labels) >= 25  # Europe's crowded capitals: many are labelled...
+    for i, a in enumerate(labels):  # ...and no two labels overlap
+        for b in labels[i + 1:]:
+            assert not a.overlaps(b)  # type: ignore[attr-defined]
+    assert len(legends) == 2 and not any(lg.overlaps(frame) for lg in legends)  # type: ignore[attr-defined]
+
+
+def test_png_projection_makes_a_5500_km_ring_a_circle_around_the_site() -> None:
+    """Regression: on the plain lon/lat map a 5,500 km ring was a smear across the world, not a circle."""
+    import numpy as np
+
+    site = resolve_site("kamyshlov")
+    sites, rings, targets = maps.layers_from_results([reach(site, resolve_ranges(range_km=5500)[0])])
+    fig = maps._draw(sites=sites, rings=rings, targets=targets, title=None, dpi=60)
+    ax = fig.axes[0]
+    ring_line = max(ax.lines, key=lambda ln: len(ln.get_xdata()))
+    r = np.hypot(ring_line.get_xdata(), ring_line.get_ydata())
+    assert np.allclose(r, 5_500_000, rtol=1e-6)  # aeqd centred on the site: geodesic distance is the radius
+    x0, x1 = ax.get_xlim()
+    assert x1 - x0 < 2 * 5_500_000 * 1.2
+
+
+def test_titles_name_systems_not_ids() -> None:
+    assert maps.system_name("9m729") != "9m729" and "9M729" in (maps.system_name("9m729") or "")
+    site = resolve_site("kamyshlov")
+    _, rings, _ = maps.layers_from_results([reach(site, resolve_ranges(system="9m729", claims=("us",))[0])])
+    assert "9M729" in rings[0].label and "2,500 km" in rings[0].label
