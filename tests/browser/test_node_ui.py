@@ -36,6 +36,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             node.append(signed)
         else:
             node.mirrors["NATO"].append(signed)
+    # NATO reports on an inspection that was never requested: replay rejects it, and the pages must say so
+    from moratorium.ledger.entry import Entry
+
+    bogus = Entry(author="NATO", kind="inspection-report", effective="2025-12-30T21:00:00Z",
+                  recorded="2025-12-30T21:00:00Z",
+                  body={"inspection": "never-requested", "arrived": "2025-12-30T10:00:00Z",
+                        "departed": "2025-12-30T20:00:00Z", "units": [], "findings": []})
+    node.mirrors["NATO"].append(sign_entry(bogus, keys["NATO"]))
     node.checkpoint()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -238,3 +246,17 @@ def test_log_explorer_pages_past_1000_entries(page: object, long_log_url: str) -
     page.wait_for_selector("#entry-1233")
     assert page.locator("#next").is_disabled()
     page.screenshot(path=str(SHOTS / "log-paging.png"))
+
+
+def test_pages_say_when_the_record_holds_rejected_reports(page: object, base_url: str) -> None:
+    """Regression: the dashboard showed its verdicts as if the record held no rejected report."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert _open(page, base_url + "/ui/index.html") == []
+    alert = page.inner_text("#rejected")
+    assert "1 entry in the record was rejected" in alert and "inspection-report" in alert
+    assert _open(page, base_url + "/ui/inspections.html") == []
+    assert page.locator("#rejected li.rejected").count() == 1
+    assert "rejected" in page.inner_text("#entries")
+    page.screenshot(path=str(SHOTS / "inspections-rejected.png"), full_page=True)

@@ -133,6 +133,8 @@ def test_vkey_verifies_a_checkpoint_signature(first_run: Path) -> None:
     keys = json.loads((first_run / "keys.json").read_text())
     (first_run.parent / "ru.pub").write_text(json.dumps(keys["RU"]))
     vkey = run("keys", "vkey", str(first_run.parent / "ru.pub")).stdout.strip()
+    both = run("keys", "vkey", str(first_run / "keys.json")).stdout.splitlines()  # run's keys.json: every party
+    assert [line.split("+")[0] for line in both] == ["RU", "NATO"] and both[0] == vkey
     name, key_id, _ = vkey.split("+")
     note = (first_run / "checkpoint.txt").read_text()
     sig_line = next(line for line in note.splitlines() if line.startswith("\u2014 RU "))

@@ -123,6 +123,8 @@ def test_serve_names_its_url_party_key_and_peers(
     assert f"moratorium node for RU at {urls['RU']}/ (UI {urls['RU']}/ui/" in banner
     assert f"key id {keys['RU'].public.key_id}" in banner
     assert "peer http://127.0.0.1:" in banner  # the peer is either described or warned about
+    ui = httpx.get(urls["RU"] + "/ui/", timeout=10)  # regression: /ui/ answered 404; only /ui/index.html worked
+    assert ui.status_code == 200 and "Compliance dashboard" in ui.text
     import os
 
     helped = subprocess.run([*EXE, "serve", "--help"], capture_output=True, text=True, timeout=60,

@@ -93,3 +93,14 @@ def test_readme_tour_runs(tmp_path: Path) -> None:
                 server.stderr.close()
     assert ran >= 30
     assert (tmp_path / "demo-out" / "history" / "report.html").is_file()
+
+
+def test_readme_first_command_prints_what_the_readme_shows() -> None:
+    import os
+
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("$ .venv/bin/moratorium treaty list\n"):].split("```")[0]
+    shown = block.split("\n", 1)[1]
+    done = subprocess.run([*EXE, "treaty", "list"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "COLUMNS": "120"})
+    assert done.returncode == 0 and done.stdout == shown

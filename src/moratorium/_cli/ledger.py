@@ -104,7 +104,7 @@ def _emit(fmt: TextFormat, data: dict[str, Any], text: str) -> None:
 def log_verify(
     url: LogArg,
     keys: Annotated[
-        Path | None, typer.Option("--keys", help="Pin the parties' public keys (JSON list).")
+        Path | None, typer.Option("--keys", help="Pin the parties' public keys (JSON list, or run's keys.json).")
     ] = None,
     workers: Annotated[
         int, typer.Option("--workers", help="Processes to use (0: one per core for big logs).")

@@ -195,14 +195,13 @@ def keys_generate(party: Annotated[str, typer.Option("--party", help="party id, 
                f"{key.public.to_json()['public_key']})")
 
 
-def _public_key(path: Path) -> PublicKey:
-    """The public key in KEYFILE: a party's private key file (``keys generate``) or a public key JSON object."""
-    import base64
-    import binascii
+def _public_keys(path: Path) -> list[PublicKey]:
+    """The public keys in KEYFILE: a party's private key file (``keys generate``), a public key JSON object, or
+    ``run``'s keys.json (``{party: public key}``: every party's key)."""
     import json
 
     from moratorium.errors import InputError
-    from moratorium.ledger.keys import PartyKey, PublicKey
+    from moratorium.ledger.keys import PartyKey
 
     try:
         obj = json.loads(path.read_text())
@@ -211,10 +210,23 @@ def _public_key(path: Path) -> PublicKey:
     except ValueError as exc:
         raise InputError(f"not JSON: {exc}", file=str(path)) from exc
     if isinstance(obj, dict) and "private_key" in obj:
-        return PartyKey.load(path).public
+        return [PartyKey.load(path).public]
+    if isinstance(obj, dict) and obj and "party" not in obj and all(isinstance(v, dict) for v in obj.values()):
+        return [_public_from(v, path, field=str(k)) for k, v in obj.items()]
+    return [_public_from(obj, path)]
+
+
+def _public_from(obj: object, path: Path, *, field: str | None = None) -> PublicKey:
+    import base64
+    import binascii
+
+    from moratorium.errors import InputError
+    from moratorium.ledger.keys import PublicKey
+
     if not isinstance(obj, dict) or not isinstance(obj.get("party"), str) or not isinstance(
             obj.get("public_key"), str):
-        raise InputError("not a key file: needs \"party\" and \"private_key\" or \"public_key\"", file=str(path))
+        raise InputError("not a key file: needs \"party\" and \"private_key\" or \"public_key\"", file=str(path),
+                         field=field)
     try:
         raw = base64.b64decode(obj["public_key"], validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -222,7 +234,8 @@ def _public_key(path: Path) -> PublicKey:
     return PublicKey(party=obj["party"], raw=raw)
 
 
-KeyFileArg = Annotated[Path, typer.Argument(metavar="KEYFILE", help="a private key file or a public key JSON")]
+KeyFileArg = Annotated[Path, typer.Argument(metavar="KEYFILE",
+                                            help="a private key file, a public key JSON or run's keys.json")]
 
 
 @keys_app.command("public")
@@ -230,21 +243,23 @@ def keys_public(path: KeyFileArg, fmt: Annotated[TextFormat, typer.Option("--for
     """Print a party's public key (base64), its key id and its C2SP note verifier key."""
     from moratorium.ledger.checkpoint import vkey
 
-    public = _public_key(path)
+    keys = _public_keys(path)
     if fmt is TextFormat.json:
-        print_json({**public.to_json(), "key_id": public.key_id, "vkey": vkey(public.party, public.raw)})
+        docs = [{**k.to_json(), "key_id": k.key_id, "vkey": vkey(k.party, k.raw)} for k in keys]
+        print_json(docs[0] if len(docs) == 1 else docs)
         return
-    typer.echo(f"party       {public.party}\nkey id      {public.key_id}\n"
-               f"public key  {public.to_json()['public_key']}\nnote vkey   {vkey(public.party, public.raw)}")
+    typer.echo("\n\n".join(f"party       {k.party}\nkey id      {k.key_id}\n"
+                           f"public key  {k.to_json()['public_key']}\nnote vkey   {vkey(k.party, k.raw)}"
+                           for k in keys))
 
 
 @keys_app.command("vkey")
 def keys_vkey(path: KeyFileArg) -> None:
-    """Print the party's C2SP signed-note verifier key (``name+keyid+base64``), for note verifiers."""
+    """Print the party's C2SP signed-note verifier key (``name+keyid+base64``), for note verifiers (one line per
+    party for run's keys.json)."""
     from moratorium.ledger.checkpoint import vkey
 
-    public = _public_key(path)
-    typer.echo(vkey(public.party, public.raw))
+    typer.echo("\n".join(vkey(k.party, k.raw) for k in _public_keys(path)))
 
 
 @scenario_app.command("list")

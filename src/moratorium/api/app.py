@@ -309,7 +309,7 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
 
     add_regime_routes(app, node)
     add_tlog_routes(app, node, now=now)
-    app.mount("/ui", StaticFiles(directory=str(static_dir())), name="ui")
+    app.mount("/ui", StaticFiles(directory=str(static_dir()), html=True), name="ui")  # /ui/ serves index.html
     app.openapi_schema = None
     _add_security_scheme(app)
     return app

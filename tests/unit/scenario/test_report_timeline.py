@@ -83,3 +83,30 @@ def test_report_says_what_the_terminal_says(report: str) -> None:
     assert "odds of catching it: <strong>37.5% = 3/8</strong>" in report
     assert '<svg class="timeline"' in report and 'href="#entry-' in report
     assert "@media print{@page{size:A4" in report
+
+
+def test_report_renders_perspectives_and_basis_when_verdicts_carry_them(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The integrator adds ``perspectives`` and ``basis`` to each verdict's JSON: the report shows them, and the
+    timeline splits a lane per perspective where they differ."""
+    from moratorium.regime.verdict import Verdict
+    from moratorium.scenario import load_scenario
+    from moratorium.scenario.report import write_report
+    from moratorium.scenario.run import run_scenario
+
+    plain = Verdict.to_json
+
+    def with_views(self: Verdict) -> dict[str, Any]:
+        doc = plain(self)
+        doc["perspectives"] = {"RU": self.status, "NATO": "violation" if self.party == "RU" else self.status}
+        doc["basis"] = "declared"
+        return doc
+
+    monkeypatch.setattr(Verdict, "to_json", with_views)
+    result = run_scenario(load_scenario("inspections-2021"), reach=None)
+    write_report(result, tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    assert "NATO: <span class=\"status status-violation\">violation</span>" in html
+    assert "<td>declared</td>" in html
+    assert "(as NATO sees it)" in html and "(as RU sees it)" in html
+    assert "No log was written with this report." in html
