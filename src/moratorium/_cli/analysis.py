@@ -16,6 +16,14 @@ from moratorium._cli._common import TextFormat, console, print_json
 __all__ = ["register"]
 
 
+def _echo_written(paths: list[Path]) -> None:
+    for p in paths:
+        typer.echo(str(p))
+    if not any(p.suffix == ".pdf" for p in paths):
+        typer.echo("note: no PDF written (needs Playwright and Chromium: MORATORIUM_CHROMIUM or chromium on PATH)",
+                   err=True)
+
+
 class CompareFormat(StrEnum):
     """``--format`` of ``moratorium compare``."""
 
@@ -50,8 +58,7 @@ def register(app: typer.Typer) -> None:
                 raise InputError("--format html needs --out DIR", field="--out")
             from moratorium.analysis.brief import write_briefing
 
-            written = write_briefing(result, out)
-            typer.echo("\n".join(str(p) for p in written))
+            _echo_written(write_briefing(result, out))
             return
         from moratorium.analysis._text import render_comparison
 
@@ -59,8 +66,7 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             from moratorium.analysis.brief import write_briefing
 
-            for p in write_briefing(result, out):
-                typer.echo(str(p))
+            _echo_written(write_briefing(result, out))
 
     @app.command("warning")
     def warning_cmd(
@@ -95,5 +101,4 @@ def register(app: typer.Typer) -> None:
         from moratorium.analysis.brief import brief
         from moratorium.scenario import load_scenario
 
-        for p in brief(load_scenario(scenario), out, at=at):
-            typer.echo(str(p))
+        _echo_written(brief(load_scenario(scenario), out, at=at))

@@ -90,9 +90,8 @@ def small_map(layers: Sequence[MapLayer], *, extent: tuple[float, float, float, 
     ax.set_ylim(y0, y1)
     ax.set_xticks([])
     ax.set_yticks([])
-    fig.text(0.01, 0.95, title, fontsize=6.5, fontweight="bold", va="center")
-    fig.text(0.01, 0.025, "red: banned (longest claim); blue dashed: left in place. " + SOURCES, fontsize=3.6,
-             va="center")
+    fig.text(0.01, 0.955, title, fontsize=5.5, fontweight="bold", va="center")
+    fig.text(0.01, 0.025, "red: banned (longest claim); blue dashed: left in place", fontsize=4.2, va="center")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 __all__ = ["A4_HEIGHT_MM", "chromium_executable", "print_pdf"]
 
@@ -33,9 +34,20 @@ def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None) -> Path | N
     if executable is None:
         return None
     try:
+        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
+    try:
+        _print(html, pdf, executable, sync_playwright)
+    except PlaywrightError as exc:
+        from moratorium.errors import Error
+
+        raise Error(f"printing {html.name} to PDF with {executable} failed: {str(exc).splitlines()[0]}") from None
+    return pdf
+
+
+def _print(html: Path, pdf: Path, executable: str, sync_playwright: Any) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:
@@ -52,4 +64,3 @@ def print_pdf(html: Path, pdf: Path, *, chromium: str | None = None) -> Path | N
                      margin={"top": margin, "bottom": margin, "left": margin, "right": margin})
         finally:
             browser.close()
-    return pdf

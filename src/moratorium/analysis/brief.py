@@ -98,13 +98,13 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
                                    per_claim.get(claim.id) == "banned"))
         all_layers[tr.id] = layers
     extent = _extent([x for ls in all_layers.values() for x in ls])
-    cols = 2 if len(ids) <= 4 else 3
+    cols = min(len(ids), 4)
     figures = []
     for tr in c.treaties:
         by = doc["reach"][tr.id]["by_reading"]
         held = {x for side in by["longest"].values() for x in side["held_after"]}
         png = small_map(all_layers[tr.id], extent=extent, title=f"{tr.id}: what it removes",
-                        capitals=_capital_points(held), width_in=7.6 / cols, height_in=4.1 / cols)
+                        capitals=_capital_points(held), width_in=7.6 / cols, height_in=0.64 * 7.6 / cols)
         banned = sum(1 for d in c.deployments if c.status[(d.id, tr.id)].status == "banned")
         removed = sum(len(s["removed"]) for s in by["longest"].values())
         before = sum(len(s["held_before"]) for s in by["longest"].values())
@@ -130,7 +130,7 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
         by = doc["reach"][t]["by_reading"]
         for side, hi in by["longest"].items():
             lo = by["shortest"][side]
-            names = ", ".join(x.split("/")[0] for x in hi["removed"][:6]) + (" …" if len(hi["removed"]) > 6
+            names = ", ".join(x.split("/")[0] for x in hi["removed"][:4]) + (" …" if len(hi["removed"]) > 4
                                                                             else "")
             reach_rows.append(f"<tr><td>{escape(t)}</td><td>{escape(side)}</td>"
                               f"<td>{len(lo['held_before'])} → {len(lo['held_after'])}</td>"
