@@ -60,7 +60,8 @@ def _fit(extent: tuple[float, float, float, float], ratio: float) -> tuple[float
 
 def small_map(layers: Sequence[MapLayer], *, extent: tuple[float, float, float, float], title: str,
               width_in: float = 3.9, height_in: float = 2.2, dpi: int = 150,
-              capitals: Sequence[tuple[str, float, float, bool]] = ()) -> bytes:
+              capitals: Sequence[tuple[str, float, float, bool]] = (),
+              legend: str = "red: banned (longest claim); blue dashed: left in place") -> bytes:
     """PNG bytes: countries, one ring per layer, site markers and ``capitals`` (name, lat, lon, still in reach)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import PolyCollection
@@ -91,7 +92,7 @@ def small_map(layers: Sequence[MapLayer], *, extent: tuple[float, float, float, 
     ax.set_xticks([])
     ax.set_yticks([])
     fig.text(0.01, 0.955, title, fontsize=5.5, fontweight="bold", va="center")
-    fig.text(0.01, 0.025, "red: banned (longest claim); blue dashed: left in place", fontsize=4.2, va="center")
+    fig.text(0.01, 0.025, legend, fontsize=4.2, va="center")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()

@@ -27,6 +27,19 @@ def render_comparison(con: Console, c: Comparison) -> None:
     ids = [t.id for t in c.treaties]
     con.print(f"[bold]{c.scenario.name}[/bold] — deployments on {c.date}, under "
               + ", ".join(ids) + " (each treaty's terms applied as if in force for every party)")
+    what = Table(title="What each treaty constrains")
+    for col in ("treaty", "party", "kind", "activity", "items", "zone"):
+        what.add_column(col, overflow="fold")
+    for t in doc["treaties"]:
+        for ob in t["constrains"]:
+            items = ", ".join([f"{c['id']} {c['range']}" for c in ob["item_classes"]] + ob["systems"]
+                              + ob["launcher_classes"]) or (ob["category"] or "")
+            zone = ob["zone"]["name"] + (f" (within reach of {ob['reach_of']})" if ob["reach_of"] else "")
+            what.add_row(t["id"], ob["party"], ob["kind"], ob["activity"], items, zone)
+        for r in t["reciprocity"]:
+            what.add_row(t["id"], r["party"], "reciprocity", "deploy", f"suspends {', '.join(r['suspends'])}",
+                         r["zone"])
+    con.print(what)
     table = Table(title="Which deployments each treaty would ban", show_lines=False)
     table.add_column("deployment")
     table.add_column("party")

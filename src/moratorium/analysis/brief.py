@@ -21,6 +21,7 @@ from moratorium.analysis.warning import STRIKE_TYPES, warning_minutes
 from moratorium.catalog import Catalog, load_catalog
 from moratorium.errors import InputError
 from moratorium.scenario import Scenario
+from moratorium.treaty import Treaty
 
 __all__ = ["brief", "brief_html", "briefing_html", "write_briefing"]
 
@@ -38,7 +39,7 @@ th { background: #eee; }
 .maps { display: grid; grid-template-columns: repeat(var(--cols), 1fr); gap: 1mm; }
 .maps figure { margin: 0; }
 .maps img { width: 100%; display: block; border: 0.2mm solid #999; }
-.maps figcaption { font-size: 6pt; }
+.maps figcaption { font-size: 5.7pt; line-height: 1.15; }
 .src { color: #555; font-size: 5.6pt; margin: 0.3mm 0 0; }
 .banned { background: #f6c9c9; } .contested { background: #ecd3f0; } .permitted { background: #d3ecd5; }
 .out-of-scope { color: #777; } .violation { background: #f6c9c9; } .compliant { background: #d3ecd5; }
@@ -81,6 +82,20 @@ def _capital_points(held: set[str]) -> list[tuple[str, float, float, bool]]:
     return [(t.name, t.lat, t.lon, f"{t.name}/{t.country}" in held) for t in load_targets("capitals").targets]
 
 
+def _constrains(t: Treaty) -> str:
+    """One line: who may not do what, where (obligations grouped by kind, activity, items and zone)."""
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for ob in t.obligations:
+        bands = [t.item_class(c).band for c in ob.item_classes]
+        items = ", ".join([*ob.systems, *ob.launcher_classes]
+                          + ([f"INF-band {min(b.min_km for b in bands):g}-{max(b.max_km for b in bands):g} km"]
+                             if bands else [])) or (ob.category or "")
+        zone = t.zone(ob.zone).name + (f" in reach of {ob.reach_of}" if ob.reach_of else "")
+        groups.setdefault((ob.kind, ob.activity, items, zone), []).append(ob.party)
+    return "; ".join(f"{'+'.join(dict.fromkeys(ps))}: {kind} {activity} {items} ({zone})"
+                     for (kind, activity, items, zone), ps in groups.items())
+
+
 def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
     """The comparison as one printable A4 page (maps embedded as PNG)."""
     catalog = catalog or load_catalog()
@@ -111,7 +126,8 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
         removed_lo = sum(len(s["removed"]) for s in by["shortest"].values())
         figures.append(f"<figure>{_img(png, f'map of what {tr.id} removes')}<figcaption><b>{escape(tr.name)}</b>: "
                        f"bans {banned} deployment(s); takes {removed} of {before} side-capital pairs out of reach "
-                       f"(longest claims; {removed_lo} on the shortest).</figcaption></figure>")
+                       f"(longest claims; {removed_lo} on the shortest). <i>Constrains:</i> "
+                       f"{escape(_constrains(tr))}.</figcaption></figure>")
     head = "".join(f"<th>{escape(t)}</th>" for t in ids)
     rows = []
     for d in doc["deployments"]:
@@ -130,7 +146,7 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
         by = doc["reach"][t]["by_reading"]
         for side, hi in by["longest"].items():
             lo = by["shortest"][side]
-            names = ", ".join(x.split("/")[0] for x in hi["removed"][:4]) + (" …" if len(hi["removed"]) > 4
+            names = ", ".join(x.split("/")[0] for x in hi["removed"][:5]) + (" …" if len(hi["removed"]) > 5
                                                                             else "")
             reach_rows.append(f"<tr><td>{escape(t)}</td><td>{escape(side)}</td>"
                               f"<td>{len(lo['held_before'])} → {len(lo['held_after'])}</td>"
@@ -154,11 +170,17 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
                 f"<td>{v['detection_probability_1y']:.1%}</td></tr>")
     readings = []
     for t in doc["treaties"]:
+        by_split: dict[tuple[str, ...], list[str]] = {}
         for r in t["readings"]:
             if r["reading"] == "claims":
-                yes = sorted({k for k, v in r["by_claim"].items() if v == "banned"})
-                readings.append(f"<li>{escape(t['id'])}: {escape(r['deployment'])} is banned only under the "
-                                f"claims {escape(', '.join(yes))}</li>")
+                yes = tuple(sorted({k for k, v in r["by_claim"].items() if v == "banned"}))
+                by_split.setdefault(yes, []).append(r["deployment"])
+        for yes, dep_ids in by_split.items():
+            readings.append(f"<li>{escape(t['id'])}: {escape(', '.join(dep_ids))} banned only under the claims "
+                            f"{escape(', '.join(yes))}</li>")
+        for r in t["readings"]:
+            if r["reading"] == "claims":
+                continue
             else:
                 readings.append(f"<li>{escape(t['id'])}: {escape(r['deployment'])} {escape(r['from'])} → "
                                 f"{escape(r['to'])} if {escape(r['reading'])}</li>")
@@ -178,17 +200,17 @@ contested (some claims), permitted (in scope, not banned there) or out of scope.
 <table><tr><th>deployment</th><th>party</th>{head}</tr>{''.join(rows)}</table>
 <p class="src">Source: the scenario's signed log ({escape(c.scenario.path)}) replayed to {escape(c.date)};
 classification by moratorium.regime.matching over the range and capability claims of catalog/data/*.yaml.</p>
-<div class="cols"><div>
-<h2>Foreign capitals in reach, before → after</h2>
-<table><tr><th>treaty</th><th>side</th><th>shortest</th><th>longest</th><th>people removed</th><th>removed</th></tr>
-{''.join(reach_rows)}</table>
+<h2>Foreign capitals each side holds in reach, before → after the bans</h2>
+<table><tr><th>treaty</th><th>side</th><th>shortest claims</th><th>longest claims</th><th>people removed</th>
+<th>capitals removed (longest claims)</th></tr>{''.join(reach_rows)}</table>
 <p class="src">Source: GeoNames national capitals within each claim's range (WGS84 geodesics, pyproj/Karney);
 own side and host country left out.</p>
-</div><div>
+<div class="cols"><div>
 <h2>Shortest warning left to the other parties' capitals</h2>
 <table><tr><th>treaty</th><th>capital, minutes, profile, from</th></tr>{''.join(warn_rows)}</table>
 <p class="src">Source: moratorium.geo.flight (Keplerian minimum-energy/depressed, boost-glide and cruise at
 sourced speeds; no boost phase), longest claims.</p>
+</div><div>
 <h2>Readings that change a status</h2><ul style="margin:0;padding-left:3mm">{''.join(readings) or '<li>none</li>'}</ul>
 </div></div>
 <h2>Verification: the pledged zone's known sites the inspection rights reach</h2>
@@ -284,7 +306,9 @@ def brief_html(scenario: Scenario, *, at: str | None = None, catalog: Catalog | 
             if key not in best or p.minutes < best[key][0]:
                 best[key] = (p.minutes, p.profile, d.id, claim.id)
     png = small_map(layers, extent=_extent(layers), title=f"{scenario.id}: reach on {date} (longest claims)",
-                    capitals=_capital_points(set(best)), width_in=3.8, height_in=2.5)
+                    capitals=_capital_points(set(best)), width_in=3.8, height_in=2.5,
+                    legend="rings: longest counted range claim of each deployment; blue squares: the parties' "
+                           "capitals in reach")
     w_rows = "".join(f"<tr><td>{escape(k.split('/')[0])}</td><td>{m:.1f}</td><td>{escape(prof)}</td>"
                      f"<td>{escape(dep)} ({escape(cl)})</td></tr>"
                      for k, (m, prof, dep, cl) in sorted(best.items(), key=lambda kv: kv[1][0])[:14])
