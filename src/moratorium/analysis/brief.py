@@ -173,11 +173,11 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
         by_split: dict[tuple[str, ...], list[str]] = {}
         for r in t["readings"]:
             if r["reading"] == "claims":
-                yes = tuple(sorted({k for k, v in r["by_claim"].items() if v == "banned"}))
-                by_split.setdefault(yes, []).append(r["deployment"])
-        for yes, dep_ids in by_split.items():
+                split = tuple(sorted({k for k, v in r["by_claim"].items() if v == "banned"}))
+                by_split.setdefault(split, []).append(r["deployment"])
+        for split, dep_ids in by_split.items():
             readings.append(f"<li>{escape(t['id'])}: {escape(', '.join(dep_ids))} banned only under the claims "
-                            f"{escape(', '.join(yes))}</li>")
+                            f"{escape(', '.join(split))}</li>")
         for r in t["readings"]:
             if r["reading"] == "claims":
                 continue
