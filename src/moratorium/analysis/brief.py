@@ -173,11 +173,11 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
         by_split: dict[tuple[str, ...], list[str]] = {}
         for r in t["readings"]:
             if r["reading"] == "claims":
-                split = tuple(sorted({k for k, v in r["by_claim"].items() if v == "banned"}))
-                by_split.setdefault(split, []).append(r["deployment"])
-        for split, dep_ids in by_split.items():
+                claims_for = tuple(sorted({k for k, v in r["by_claim"].items() if v == "banned"}))
+                by_split.setdefault(claims_for, []).append(r["deployment"])
+        for claims_for, dep_ids in by_split.items():
             readings.append(f"<li>{escape(t['id'])}: {escape(', '.join(dep_ids))} banned only under the claims "
-                            f"{escape(', '.join(split))}</li>")
+                            f"{escape(', '.join(claims_for))}</li>")
         for r in t["readings"]:
             if r["reading"] == "claims":
                 continue
