@@ -103,32 +103,57 @@ def _capital_key(name: str, country: str) -> str:
 def _reach_rows(treaty: Treaty, catalog: Catalog, deps: list[Deployment],
                 status: dict[tuple[str, str], ItemStatus]) -> list[dict[str, Any]]:
     """Capitals in reach of every strike deployment under each of its range claims (own side and host left
-    out), with the deployment's status under that claim alone."""
+    out), with the deployment's status under that claim alone. A launcher held without the missile it could fire
+    (Aegis Ashore's Mk-41 and Tomahawk) reaches as that missile would, marked ``via`` the launcher and with its
+    ``capability`` (``definite`` if every capability claim says it can fire it, ``contested`` if only some do)."""
     from moratorium.geo.reach import RangeChoice, SitePoint, reach
 
     rows = []
+    held = {(d.party, d.site, d.system) for d in deps if d.system}
     for d in deps:
-        if d.system is None or d.system not in catalog.systems:
-            continue
-        system = catalog.systems[d.system]
-        if system.type not in STRIKE_TYPES or not system.ranges_km:
-            continue
         st = status[(d.id, treaty.id)]
+        options: list[tuple[str, str | None, str]] = []  # (system, via launcher, capability)
+        if d.system is not None and d.system in catalog.systems:
+            options.append((d.system, None, "definite"))
+        elif d.launcher is not None and d.launcher in catalog.launchers:
+            for fired, caps in catalog.launchers[d.launcher].can_fire.items():
+                if (d.party, d.site, fired) in held or not any(k.value for k in caps):
+                    continue
+                options.append((fired, d.launcher, "definite" if all(k.value for k in caps) else "contested"))
         party = treaty_party(treaty, d)
         own = set(party.territory) if party else ({d.state} if d.state else set())
         own.add(d.place.country)
         point = SitePoint(d.place.lat, d.place.lon, d.place.name or d.id, d.site, d.place.country)
         per_claim = {r["claim"]: r["status"] for r in st.claims}
-        for claim in system.ranges_km:
-            choice = RangeChoice(claim.value, system.id, system.type, None, claim.id, claim.claimant)
-            hits = [h for h in reach(point, choice, targets="capitals").hits if h.country not in own]
-            rows.append({"deployment": d.id, "party": party.id if party else None, "system": system.id,
-                         "claim": claim.id, "claimant": claim.claimant, "range_km": claim.value,
-                         "unverified": claim.unverified, "status": per_claim.get(claim.id, st.status),
-                         "capitals": [_capital_key(h.name, h.country) for h in hits],
-                         "distances_km": {_capital_key(h.name, h.country): round(h.distance_km, 3) for h in hits},
-                         "population": sum(h.population for h in hits)})
+        for system_id, via, capability in options:
+            system = catalog.systems[system_id]
+            if system.type not in STRIKE_TYPES or not system.ranges_km:
+                continue
+            for claim in system.ranges_km:
+                choice = RangeChoice(claim.value, system.id, system.type, None, claim.id, claim.claimant)
+                hits = [h for h in reach(point, choice, targets="capitals").hits if h.country not in own]
+                rows.append({"deployment": d.id, "party": party.id if party else None, "system": system.id,
+                             "via": via, "capability": capability,
+                             "claim": claim.id, "claimant": claim.claimant, "range_km": claim.value,
+                             "unverified": claim.unverified,
+                             "status": st.status if via else per_claim.get(claim.id, st.status),
+                             "capitals": [_capital_key(h.name, h.country) for h in hits],
+                             "distances_km": {_capital_key(h.name, h.country): round(h.distance_km, 3)
+                                              for h in hits},
+                             "population": sum(h.population for h in hits)})
     return rows
+
+
+def _chosen(catalog: Catalog, rows: list[dict[str, Any]], reading: str) -> list[dict[str, Any]]:
+    """The rows a reading takes: each deployment's system at its shortest or longest counted claim; a launcher's
+    contested capability counts only on the longest reading."""
+    out = []
+    for r in rows:
+        if reading == "shortest" and r["capability"] != "definite":
+            continue
+        if r["claim"] == reading_claim(catalog.systems[r["system"]].ranges_km, reading).id:
+            out.append(r)
+    return out
 
 
 def _population(keys: set[str]) -> int:
@@ -143,12 +168,8 @@ def _reach_summary(treaty: Treaty, catalog: Catalog, rows: list[dict[str, Any]])
     for reading in READINGS:
         sides: dict[str, Any] = {}
         for party in treaty.parties:
-            mine = [r for r in rows if r["party"] == party.id]
-            chosen = {}
-            for r in mine:
-                system = catalog.systems[r["system"]]
-                if r["claim"] == reading_claim(system.ranges_km, reading).id:
-                    chosen[r["deployment"]] = r
+            chosen = {r["deployment"] + (f" ({r['system']})" if r["via"] else ""): r
+                      for r in _chosen(catalog, rows, reading) if r["party"] == party.id}
             before = {c for r in chosen.values() for c in r["capitals"]}
             after = {c for r in chosen.values() if r["status"] != BANNED for c in r["capitals"]}
             removed = before - after
@@ -179,12 +200,10 @@ def _warning_summary(treaty: Treaty, catalog: Catalog, deps: list[Deployment],
         for party in treaty.parties:
             mine = {_capital_key(t.name, t.country) for t in capitals.values() if t.country in party.territory}
             best: dict[str, dict[str, Any]] = {}
-            for r in rows:
+            for r in _chosen(catalog, rows, reading):
                 if r["party"] == party.id or r["status"] == BANNED:
                     continue
                 system = catalog.systems[r["system"]]
-                if r["claim"] != reading_claim(system.ranges_km, reading).id:
-                    continue
                 for cap in r["capitals"]:
                     if cap not in mine:
                         continue
@@ -194,7 +213,8 @@ def _warning_summary(treaty: Treaty, catalog: Catalog, deps: list[Deployment],
                     p = min(profiles, key=lambda x: x.minutes)
                     if cap not in best or p.minutes < best[cap]["minutes"]:
                         best[cap] = {"capital": cap, "minutes": round(p.minutes, 2), "profile": p.profile,
-                                     "from": r["deployment"], "system": system.id, "claim": r["claim"],
+                                     "from": r["deployment"], "system": system.id, "via": r["via"],
+                                     "capability": r["capability"], "claim": r["claim"],
                                      "distance_km": r["distances_km"][cap]}
             per_party[party.id] = sorted(best.values(), key=lambda x: (x["minutes"], x["capital"]))
         out[reading] = per_party

@@ -120,9 +120,10 @@ def test_capitals_removed_under_each_reading(doc: dict[str, Any]) -> None:
             for side, summary in doc["reach"][treaty]["by_reading"][reading].items():
                 before: set[str] = set()
                 after: set[str] = set()
-                for dep_id in summary["claims"]:
+                for key in summary["claims"]:
+                    dep_id, _, via_system = key.partition(" (")
                     dep = next(d for d in doc["deployments"] if d["id"] == dep_id)
-                    system = catalog.systems[dep["system"]]
+                    system = catalog.systems[via_system.rstrip(")") or dep["system"]]
                     counted = [c for c in system.ranges_km if not c.unverified]
                     claim = (min if reading == "shortest" else max)(counted, key=lambda c: (c.value, c.id))
                     site = catalog.sites[dep["site"]]
@@ -130,7 +131,7 @@ def test_capitals_removed_under_each_reading(doc: dict[str, Any]) -> None:
                     caps = _geographiclib_capitals(site.lat, site.lon, claim.value, own)
                     before |= caps
                     per_claim = {r["claim"]: r["status"] for r in status[dep_id]["claims"]}
-                    if per_claim[claim.id] != "banned":
+                    if (status[dep_id]["status"] if via_system else per_claim[claim.id]) != "banned":
                         after |= caps
                 assert set(summary["held_before"]) == before
                 assert set(summary["held_after"]) == after
@@ -139,6 +140,19 @@ def test_capitals_removed_under_each_reading(doc: dict[str, Any]) -> None:
     assert removed == ["Abuja/NGA", "Laayoune/ESH", "Niamey/NER", "Nuuk/GRL", "Ouagadougou/BFA"]
     assert doc["reach"]["us-2022-nonpaper"]["by_reading"]["longest"]["RU"]["removed"] == []
     assert len(doc["reach"]["ru-2020-offer"]["by_reading"]["longest"]["RU"]["held_after"]) == 0
+
+
+def test_aegis_ashore_reaches_moscow_only_on_russias_claim(doc: dict[str, Any]) -> None:
+    """If the Mk-41 ashore can fire Tomahawk (Russia's claim; the US denies it), Redzikowo holds Moscow."""
+    nato = doc["reach"]["ru-2020-offer"]["by_reading"]
+    assert "redzikowo/mk41-aegis-ashore (tomahawk)" in nato["longest"]["NATO"]["claims"]
+    assert "Moscow/RUS" in nato["longest"]["NATO"]["held_after"]
+    assert "Moscow/RUS" not in nato["shortest"]["NATO"]["held_after"]
+    moscow = doc["warning"]["ru-2020-offer"]["longest"]["RU"]
+    assert [(w["capital"], w["from"], w["profile"], w["capability"]) for w in moscow] == [
+        ("Moscow/RUS", "redzikowo/mk41-aegis-ashore", "cruise", "contested")]
+    assert moscow[0]["minutes"] == pytest.approx(moscow[0]["distance_km"] / 880.0 * 60.0, abs=0.01)
+    assert doc["warning"]["ru-2020-offer"]["shortest"]["RU"] == []
 
 
 def test_verification_coverage_of_the_2020_offer(doc: dict[str, Any]) -> None:
