@@ -22,8 +22,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> dict[
     out = tmp_path_factory.mktemp("briefings")
     scenario = load_scenario("history-2019-2026")
     result = compare(["inf-1987", "ru-2020-offer", "ru-2021-draft", "us-2022-nonpaper"], scenario)
-    written = write_briefing(result, out / "compare") + brief(scenario, out / "brief")
-    return {p.name: p for p in written}
+    written = (write_briefing(result, out / "compare") + brief(scenario, out / "brief")
+               + brief(scenario, out / "brief-mid", at="2024-11-21"))
+    return {f"{p.parent.name}/{p.name}": p for p in written}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def _pdf_pages(pdf: bytes, png: Path) -> tuple[int, tuple[float, float], float]:
     return len(doc), (width_pt * 25.4 / 72.0, height_pt * 25.4 / 72.0), ink
 
 
-@pytest.mark.parametrize("name", ["briefing.html", "brief.html"])
+@pytest.mark.parametrize("name", ["compare/briefing.html", "brief/brief.html", "brief-mid/brief.html"])
 def test_page_loads_offline_and_prints_to_one_a4_page(pages: dict[str, Path], browser: object, name: str) -> None:
     from playwright.sync_api import Browser
 
@@ -69,17 +70,18 @@ def test_page_loads_offline_and_prints_to_one_a4_page(pages: dict[str, Path], br
     assert errors == [] and outside == []
     broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
     assert broken == 0 and page.evaluate("document.images.length") >= 1
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot = name.replace("/", "-")
+    page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
     # the page's own CSS (@page A4, 8 mm margins) at scale 1: what a reader gets from "Print"
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    count, size_mm, ink = _pdf_pages(pdf, SHOTS / f"{name}.pdf.png")
+    count, size_mm, ink = _pdf_pages(pdf, SHOTS / f"{shot}.print.png")
     assert count == 1
     assert size_mm == pytest.approx(A4_MM, abs=0.5)
     assert 0.02 < ink < 0.9
     context.close()
 
 
-@pytest.mark.parametrize("name", ["briefing.pdf", "brief.pdf"])
+@pytest.mark.parametrize("name", ["compare/briefing.pdf", "brief/brief.pdf", "brief-mid/brief.pdf"])
 def test_written_pdf_is_one_a4_page(pages: dict[str, Path], name: str) -> None:
-    count, size_mm, ink = _pdf_pages(pages[name].read_bytes(), SHOTS / f"{name}.png")
+    count, size_mm, ink = _pdf_pages(pages[name].read_bytes(), SHOTS / f"{name.replace('/', '-')}.png")
     assert count == 1 and size_mm == pytest.approx(A4_MM, abs=0.5) and ink > 0.02

@@ -45,6 +45,7 @@ th { background: #eee; }
 .out-of-scope { color: #777; } .violation { background: #f6c9c9; } .compliant { background: #d3ecd5; }
 .unverified { background: #ecd3f0; } .suspended { background: #f7ecc0; } .not-in-force { color: #777; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
+.cols img { width: 100%; display: block; }
 footer { margin-top: 1.2mm; font-size: 5.4pt; color: #444; }
 """
 
@@ -266,8 +267,8 @@ def brief_html(scenario: Scenario, *, at: str | None = None, catalog: Catalog | 
     v_rows: list[str] = []
     contested: dict[tuple[str, str], str] = {}
     for v in verdicts:
-        ifs = "; ".join(f"{dep.status_if} if {dep.kind} {dep.subject} goes the other way" for dep in v.depends_on
-                        if dep.status_if)
+        ifs = "; ".join(dict.fromkeys(f"{dep.status_if} if {dep.kind} {dep.subject} holds"
+                                      for dep in v.depends_on if dep.status_if))
         v_rows.append(f'<tr><td>{escape(v.party)}</td><td>{escape(v.obligation)}</td>'
                       f'<td class="{escape(v.status)}">{escape(v.status)}</td><td>{escape(v.reason)}</td>'
                       f"<td>{escape(ifs) or '-'}</td><td>{escape(', '.join(map(str, v.evidence)) or '-')}</td></tr>")
@@ -311,9 +312,9 @@ def brief_html(scenario: Scenario, *, at: str | None = None, catalog: Catalog | 
                            "capitals in reach")
     w_rows = "".join(f"<tr><td>{escape(k.split('/')[0])}</td><td>{m:.1f}</td><td>{escape(prof)}</td>"
                      f"<td>{escape(dep)} ({escape(cl)})</td></tr>"
-                     for k, (m, prof, dep, cl) in sorted(best.items(), key=lambda kv: kv[1][0])[:14])
-    c_rows = "".join(f"<li><b>{escape(k)} {escape(s)}</b>: {escape(detail[:260])}</li>"
-                     for (k, s), detail in list(contested.items())[:8])
+                     for k, (m, prof, dep, cl) in sorted(best.items(), key=lambda kv: kv[1][0])[:10])
+    c_rows = "".join(f"<li><b>{escape(k)} {escape(s)}</b>: {escape(detail[:200])}</li>"
+                     for (k, s), detail in list(contested.items())[:6])
     body = f"""
 <h1>The record on {escape(date)}: {escape(scenario.name)}</h1>
 <p>Treaty <b>{escape(treaty.id)}</b> ({escape(treaty.name)}); {st.size} signed entries up to {escape(date)}.
@@ -325,7 +326,7 @@ column says so.</p>
 <h2>Deployments</h2>
 <table><tr><th>deployment</th><th>party</th><th>count</th><th>standing</th><th>source</th></tr>{''.join(d_rows)}</table>
 <p class="src">Source: the scenario's entries ({escape(scenario.path)}), each with its public sources.</p>
-<div class="cols"><div>{_img(png, 'reach and warning map')}
+<div class="cols" style="grid-template-columns: 1.3fr 1fr"><div>{_img(png, 'reach and warning map')}
 <p class="src">{escape(MAP_SOURCES)}. Blue squares: the parties' capitals in reach.</p></div><div>
 <h2>Shortest warning to the parties' capitals</h2>
 <table><tr><th>capital</th><th>min</th><th>profile</th><th>from (claim)</th></tr>{w_rows}</table>
