@@ -10,6 +10,12 @@ These are first-order figures for comparing deployments, not trajectory simulati
   re-entry at the surface (see :func:`ballistic_time_s`). Real flight times differ by a minute or two: the boost
   phase (1-3 min) adds time, depressed or lofted trajectories shorten or lengthen it, and Earth's rotation shifts
   it by up to a few per cent.
+
+:func:`flight_profiles` names the profiles that apply to a system and their assumptions: ``minimum-energy`` and
+``depressed`` (:func:`keplerian_time_s` at a flatter burnout angle) for ballistic missiles, ``glide`` (a boost phase,
+then an equilibrium glide at a sourced speed: :func:`glide_time_s`) with ``minimum-energy`` as its fast bound, and
+``cruise`` at a sourced or assumed speed. ``tests/unit/geo/test_flight.py`` holds them against observed flights
+(Hwasong-12 on 15 Sep 2017, Oreshnik on 21 Nov 2024, the AHW on 17 Nov 2011, a KCNA cruise test in Sep 2021).
 """
 
 from __future__ import annotations
