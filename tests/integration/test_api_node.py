@@ -211,3 +211,16 @@ def test_inspection_planner_shows_quota_and_the_joint_draw(ru: tuple[TestClient,
                           checkpoint_size=record["draw_size"], context="k1")
     assert record["drawn"] == [f"canister-{i + 1}" for i in selection.draw_indices(seed, 2, 6)]
     assert record["report"]["party"] == "NATO"
+
+
+def test_adoption_of_another_treaty_text_is_a_4xx_problem_naming_both_hashes(
+        ru: tuple[TestClient, Node], keys: dict[str, PartyKey]) -> None:
+    client, node = ru
+    wrong = "0" * 64
+    entry = Entry(author="RU", kind="treaty-adoption", effective="2020-10-26", recorded="2020-10-26",
+                  body={"treaty": "ru-2020-offer", "treaty_sha256": wrong})
+    r = _post(client, keys["RU"], sign_entry(entry, keys["RU"]).to_json())
+    assert 400 <= r.status_code < 500, r.text
+    problem = r.json()
+    assert wrong in problem["detail"] and node.treaty.sha256 in problem["detail"]
+    assert client.get("/v1/checkpoint").json()["size"] == 0  # nothing written

@@ -71,17 +71,23 @@ def test_run_history_json_contract(tmp_path: Path) -> None:
     out = run("run", "history-2019-2026", "--format", "json", "--out", str(tmp_path / "out"))
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert set(doc) >= {"treaty", "entries", "timeline", "verdicts"}
-    assert doc["treaty"] == "ru-2020-offer" and doc["entries"] == 18
-    step = doc["timeline"][13]
-    assert set(step) >= {"seq", "date", "action", "changes"}
-    assert step["changes"][0] | {"depends_on": None} == {
-        "party": "RU", "obligation": "ru-moratorium-europe", "from": "unverified", "to": "violation",
-        "evidence": [13], "depends_on": None}
-    assert set(doc["verdicts"][0]) >= {"party", "obligation", "status", "evidence", "depends_on"}
+    assert set(doc) >= {"treaty", "entries", "timeline", "verdicts", "inputs"}
+    assert doc["treaty"] == "ru-2020-offer" and doc["entries"] == len(doc["timeline"])
+    assert set(doc["inputs"]) >= {"treaty_sha256", "claims_sha256", "engine_version", "lock_sha256", "readings"}
+    offer = next(s for s in doc["timeline"] if s["kind"] == "treaty-adoption" and s["author"] == "RU")
+    assert set(offer) >= {"seq", "date", "action", "changes"}
+    europe = next(c for c in offer["changes"] if c["obligation"] == "ru-moratorium-europe")
+    assert europe | {"depends_on": None, "evidence": None} == {
+        "party": "RU", "obligation": "ru-moratorium-europe", "from": "not-in-force", "to": "disputed",
+        "perspectives": {"RU": "compliant", "NATO": "violation"}, "basis": "declared",
+        "evidence": None, "depends_on": None}
+    assert set(doc["verdicts"][0]) >= {"party", "obligation", "status", "evidence", "depends_on", "perspectives",
+                                       "basis"}
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    # Dark Eagle (Australia, Jul 2025) and SM-6 (surface-attack role, no longer typed as a SAM) now get maps
     assert written == ["checkpoint.txt", "entries.jsonl", "keys.json", "log.sqlite", "map-9m729.png",
-                       "map-oreshnik.png", "map-tomahawk.png", "map.html", "report.html", "result.json"]
+                       "map-dark-eagle.png", "map-oreshnik.png", "map-sm-6.png", "map-tomahawk.png", "map.html",
+                       "report.html", "result.json"]
     report = (tmp_path / "out" / "report.html").read_text()
     assert "data:image/png;base64," in report and 'href="map.html"' in report
     assert "http://" not in (tmp_path / "out" / "map.html").read_text().split("<script>")[0]  # nothing fetched

@@ -137,12 +137,13 @@ def classify(system_id: Annotated[str, typer.Argument(metavar="SYSTEM")],
     from rich.table import Table
 
     table = Table(title=f"{system.name} under {treaty_id}")
-    for col in ("claim", "claimant", "range km", "item class", "limited", "source"):
+    for col in ("claim", "claimant", "range km", "item class", "status", "source"):
         table.add_column(col)
     for r in rows:
         q = f"{r.qualifier} " if r.qualifier else ""
+        status = r.status + ("" if r.counted else " (not counted)")
         table.add_row(r.claim, r.claimant, f"{q}{r.range_km:g}" + (" (unverified)" if r.unverified else ""),
-                      r.item_class or "-", "yes" if r.limited else "no", r.source)
+                      r.item_class or "-", status, r.source)
     console().print(table)
 
 
@@ -165,13 +166,20 @@ def keys_generate(party: Annotated[str, typer.Option("--party", help="party id, 
 
 def run(scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="a shipped scenario's name or a file")],
         out: Annotated[Path | None, typer.Option("--out", help="directory for the log and the result")] = None,
+        reading: Annotated[list[str] | None, typer.Option("--reading", metavar="KEY=VALUE",
+                                                          help="override one of the treaty's readings "
+                                                               "(repeatable), e.g. trigger=while")] = None,
+        assume_adopted: Annotated[list[str] | None, typer.Option(
+            "--assume-adopted", metavar="PARTY", help="treat PARTY as having adopted the treaty (a "
+                                                      "counterfactual: 'if NATO had accepted')")] = None,
         fmt: Annotated[TextFormat, typer.Option("--format")] = TextFormat.text) -> None:
     """Run a scenario through a signed log and print the timeline of verdict changes."""
     from moratorium.scenario import load_scenario
     from moratorium.scenario.run import result_json, run_scenario, write_run
+    from moratorium.treaty.readings import parse_assignments
 
     loaded = load_scenario(scenario)
-    result = run_scenario(loaded)
+    result = run_scenario(loaded, readings=parse_assignments(reading or []), assume_adopted=assume_adopted or ())
     note = write_run(result, out) if out is not None else None
     if fmt is TextFormat.json:
         print_json(result_json(result))

@@ -90,8 +90,14 @@ def deployments_at(scenario: Scenario, at: str | None = None) -> tuple[str, Regi
     date = resolve_date(scenario, at)
     prefix = [s.signed for s in scenario.steps if _not_after(s.entry.effective, date)]
     st = replay(scenario.treaty, prefix)
+    from moratorium.treaty.readings import resolve
+
+    # A combat launch is an event, not a standing deployment, unless the scenario's treaty reads it as one.
+    combat_counts = resolve(scenario.treaty)["combat_use_is_deployment"] == "true"
     groups: dict[tuple[str, str, str | None, str | None, bool], list[Holding]] = {}
     for h in _current(st):
+        if h.source_kind == "combat-launch" and not combat_counts:
+            continue
         where = h.place.site or f"{h.place.lat:g},{h.place.lon:g}"
         key = (h.party, where, h.system, h.launcher, h.established)
         groups.setdefault(key, []).append(h)
@@ -101,7 +107,7 @@ def deployments_at(scenario: Scenario, at: str | None = None) -> tuple[str, Regi
         first = holdings[0]
         ident = f"{where}/{system or launcher}"
         if ident in used:
-            ident = f"{ident}/{party}{'' if established else '/alleged'}"
+            ident = f"{ident}/alleged" if not established else f"{ident}/{party}"
         used.add(ident)
         out.append(Deployment(
             id=ident, party=party, state=_state_of(scenario, party, first.operator), place=first.place,

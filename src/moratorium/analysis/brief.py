@@ -43,7 +43,7 @@ th { background: #eee; }
 .src { color: #555; font-size: 5.6pt; margin: 0.3mm 0 0; }
 .banned { background: #f6c9c9; } .contested { background: #ecd3f0; } .permitted { background: #d3ecd5; }
 .out-of-scope { color: #777; } .violation { background: #f6c9c9; } .compliant { background: #d3ecd5; }
-.unverified { background: #ecd3f0; } .suspended { background: #f7ecc0; } .not-in-force { color: #777; }
+.unverified, .disputed { background: #ecd3f0; } .suspended { background: #f7ecc0; } .not-in-force { color: #777; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
 .cols img { width: 100%; display: block; }
 footer { margin-top: 1.2mm; font-size: 5.4pt; color: #444; }
@@ -83,6 +83,22 @@ def _capital_points(held: set[str]) -> list[tuple[str, float, float, bool]]:
     return [(t.name, t.lat, t.lon, f"{t.name}/{t.country}" in held) for t in load_targets("capitals").targets]
 
 
+def _by_item(dep_ids: Sequence[str]) -> str:
+    """``["a/9m729", "b/9m729", "c/x"]`` -> ``"9m729 at a, b; x at c"`` (deployment ids are SITE/ITEM[/...])."""
+    groups: dict[str, list[str]] = {}
+    for dep in dep_ids:
+        site, _, item = dep.partition("/")
+        groups.setdefault(item, []).append(site)
+    return "; ".join(f"{item} at {', '.join(sites)}" for item, sites in groups.items())
+
+
+def _warnings_cell(ws: Sequence[dict[str, Any]]) -> str:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for w in ws:
+        groups.setdefault((w["from"], w["profile"]), []).append(f"{w['capital'].split('/')[0]} {w['minutes']:.1f}")
+    return "; ".join(f"{', '.join(caps)} min from {src} ({profile})" for (src, profile), caps in groups.items())
+
+
 def _constrains(t: Treaty) -> str:
     """One line: who may not do what, where (obligations grouped by kind, activity, items and zone)."""
     groups: dict[tuple[str, str, str, str], list[str]] = {}
@@ -99,7 +115,7 @@ def _constrains(t: Treaty) -> str:
 
 def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
     """The comparison as one printable A4 page (maps embedded as PNG)."""
-    catalog = catalog or load_catalog()
+    catalog = catalog or c.catalog or load_catalog()
     doc: dict[str, Any] = c.to_json()
     ids = [t.id for t in c.treaties]
     all_layers: dict[str, list[MapLayer]] = {}
@@ -131,14 +147,18 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
                        f"{escape(_constrains(tr))}.</figcaption></figure>")
     head = "".join(f"<th>{escape(t)}</th>" for t in ids)
     rows = []
+    nowhere = [d["id"] for d in doc["deployments"]
+               if all(d["by_treaty"][t]["status"] == "out-of-scope" for t in ids)]
     for d in doc["deployments"]:
+        if d["id"] in nowhere:
+            continue
         cells = []
         for t in ids:
             st = d["by_treaty"][t]
             split = ""
             if st["status"] == "contested":
                 yes = sorted({r["claimant"] for r in st["claims"] if r["status"] == "banned"})
-                split = f" (banned by {', '.join(yes)} claims)"
+                split = f": banned on {', '.join(yes)}" if yes else ""
             cells.append(f'<td class="{escape(st["status"])}">{escape(st["status"] + split)}</td>')
         tag = "" if d["established"] else " <i>(alleged)</i>"
         rows.append(f"<tr><td>{escape(d['id'])}{tag}</td><td>{escape(d['party'])}</td>{''.join(cells)}</tr>")
@@ -156,8 +176,7 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
     warn_rows = []
     for t in ids:
         ws = sorted((w for ws in doc["warning"][t]["longest"].values() for w in ws), key=lambda w: w["minutes"])
-        cell = "; ".join(f"{w['capital'].split('/')[0]} {w['minutes']:.1f} min ({w['profile']}, {w['from']})"
-                         for w in ws[:3]) or "no capital of another party in reach"
+        cell = _warnings_cell(ws[:3]) or "no capital of another party in reach"
         warn_rows.append(f"<tr><td>{escape(t)}</td><td>{escape(cell)}</td></tr>")
     ver_rows = []
     for t in ids:
@@ -174,11 +193,13 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
         by_split: dict[tuple[str, ...], list[str]] = {}
         for r in t["readings"]:
             if r["reading"] == "claims":
-                claims_for = tuple(sorted({k for k, v in r["by_claim"].items() if v == "banned"}))
+                dep = next(d for d in doc["deployments"] if d["id"] == r["deployment"])
+                rows_t = dep["by_treaty"][t["id"]]["claims"]
+                claims_for = tuple(sorted({x["claimant"] for x in rows_t if x["status"] == "banned"}))
                 by_split.setdefault(claims_for, []).append(r["deployment"])
         for claims_for, dep_ids in by_split.items():
-            readings.append(f"<li>{escape(t['id'])}: {escape(', '.join(dep_ids))} banned only under the claims "
-                            f"{escape(', '.join(claims_for))}</li>")
+            readings.append(f"<li>{escape(t['id'])}: {escape(_by_item(dep_ids))} banned only on "
+                            f"{escape(', '.join(claims_for) or 'no single')} claims</li>")
         for r in t["readings"]:
             if r["reading"] == "claims":
                 continue
@@ -186,9 +207,10 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
                 readings.append(f"<li>{escape(t['id'])}: {escape(r['deployment'])} {escape(r['from'])} → "
                                 f"{escape(r['to'])} if {escape(r['reading'])}</li>")
     systems = sorted({d.system for d in c.deployments if d.system})
-    claim_src = "; ".join(f"{s}: " + ", ".join(f"{k.claimant} {k.value:g}" for k in catalog.systems[s].ranges_km)
+    claim_src = "; ".join(f"{s}: " + ", ".join(f"{k.claimant} {k.value:g}" for k in catalog.systems[s].ranges_km[:6])
                           for s in systems if catalog.systems[s].ranges_km)
-    treaty_src = "; ".join(f"{t.id} — " + ", ".join(f"{s.id} {s.title}" for s in t.sources) for t in c.treaties)
+    treaty_src = "; ".join(f"{t.id} — " + ", ".join(f"{s.id} {s.title[:48]}" for s in t.sources[:4])
+                           for t in c.treaties)
     assumptions = doc["verification"][ids[0]][0]["assumptions"] if doc["verification"][ids[0]] else []
     body = f"""
 <h1>Proposals side by side: {escape(', '.join(ids))}</h1>
@@ -199,6 +221,7 @@ contested (some claims), permitted (in scope, not banned there) or out of scope.
 <p class="src">Maps: {escape(MAP_SOURCES)}; each ring is the system's longest counted range claim.</p>
 <h2>Which deployments each treaty would ban</h2>
 <table><tr><th>deployment</th><th>party</th>{head}</tr>{''.join(rows)}</table>
+<p class="src">Out of scope of every treaty compared: {escape(', '.join(nowhere) or 'none')}.</p>
 <p class="src">Source: the scenario's signed log ({escape(c.scenario.path)}) replayed to {escape(c.date)};
 classification by moratorium.regime.matching over the range and capability claims of catalog/data/*.yaml.</p>
 <h2>Foreign capitals each side holds in reach, before → after the bans</h2>
@@ -253,24 +276,28 @@ def brief_html(scenario: Scenario, *, at: str | None = None, catalog: Catalog | 
     would change them, contested claims, and a reach and warning-time map."""
     from moratorium.geo.geodesy import distance_km
     from moratorium.geo.targets import load_targets
+    from moratorium.regime.claims import view
     from moratorium.regime.compliance import evaluate
 
-    catalog = catalog or load_catalog()
+    base = catalog or load_catalog()
     treaty = scenario.treaty
     date, st, deps = deployments_at(scenario, at)
+    catalog = view(base, st.claims, None)  # the record decides: the claims signed by the date
     reach_fn = None
     if any(ob.kind == "reach-ban" for ob in treaty.obligations):
         from moratorium.geo.territory import TerritoryDistance
 
         reach_fn = TerritoryDistance()
-    verdicts = evaluate(treaty, st, catalog=catalog, reach=reach_fn)
+    verdicts = evaluate(treaty, st, catalog=base, reach=reach_fn)
     v_rows: list[str] = []
     contested: dict[tuple[str, str], str] = {}
     for v in verdicts:
         ifs = "; ".join(dict.fromkeys(f"{dep.status_if} if {dep.kind} {dep.subject} holds"
                                       for dep in v.depends_on if dep.status_if))
+        views = ", ".join(f"{p}: {s}" for p, s in v.perspectives.items())
         v_rows.append(f'<tr><td>{escape(v.party)}</td><td>{escape(v.obligation)}</td>'
-                      f'<td class="{escape(v.status)}">{escape(v.status)}</td><td>{escape(v.reason)}</td>'
+                      f'<td class="{escape(v.status)}">{escape(v.status)}</td><td>{escape(views) or "-"}</td>'
+                      f"<td>{escape(v.reason[:160])}</td>"
                       f"<td>{escape(ifs) or '-'}</td><td>{escape(', '.join(map(str, v.evidence)) or '-')}</td></tr>")
         for dep in v.depends_on:
             if dep.status_if:
@@ -318,10 +345,11 @@ def brief_html(scenario: Scenario, *, at: str | None = None, catalog: Catalog | 
     body = f"""
 <h1>The record on {escape(date)}: {escape(scenario.name)}</h1>
 <p>Treaty <b>{escape(treaty.id)}</b> ({escape(treaty.name)}); {st.size} signed entries up to {escape(date)}.
-Verdicts by moratorium.regime.compliance (same log, same verdict); a verdict turns on a claim where the last
-column says so.</p>
+Verdicts by moratorium.regime.compliance (same log, same verdict), jointly and as each party reads the claims
+it signed; a verdict turns on a claim where "would be" says so.</p>
 <h2>Verdicts, and what would change them</h2>
-<table><tr><th>party</th><th>obligation</th><th>status</th><th>why</th><th>would be</th><th>evidence</th></tr>
+<table><tr><th>party</th><th>obligation</th><th>status</th><th>as each party reads the record</th><th>why</th>
+<th>would be</th><th>evidence</th></tr>
 {''.join(v_rows)}</table>
 <h2>Deployments</h2>
 <table><tr><th>deployment</th><th>party</th><th>count</th><th>standing</th><th>source</th></tr>{''.join(d_rows)}</table>

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from moratorium.analysis._deployments import Deployment, deployments_at, treaty_party
@@ -26,9 +26,12 @@ from moratorium.analysis.warning import STRIKE_TYPES, warning_minutes
 from moratorium.catalog import Catalog, Claim, load_catalog
 from moratorium.errors import InputError
 from moratorium.scenario import Scenario
-from moratorium.treaty import EUROPEAN_RUSSIA_DEFINITIONS, Treaty
+from moratorium.treaty import Treaty
 
 __all__ = ["READINGS", "Comparison", "compare", "reading_claim"]
+
+_ZONE_READINGS = ("european_russia", "asia_pacific_russia", "territory")
+"""Readings that redraw a treaty's zones (``treaty.readings.apply_readings``), so can change a status here."""
 
 READINGS = ("shortest", "longest")
 """Every disputed range read at its shortest counted claim, or at its longest."""
@@ -51,6 +54,8 @@ class Comparison:
     warning: dict[str, dict[str, Any]]
     verification: dict[str, list[Coverage]]
     readings: dict[str, list[dict[str, Any]]]
+    catalog: Catalog | None = None
+    """The catalogue the comparison read: the reference identities with the claims of the record at the date."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -229,19 +234,19 @@ def _zone_readings(treaty: Treaty, catalog: Catalog, deps: list[Deployment], rea
         if st.status == CONTESTED_STATUS:
             out.append({"reading": "claims", "deployment": d.id,
                         "by_claim": {r["claim"]: r["status"] for r in st.claims}})
-    if any(z.russia is not None for z in treaty.zones):
-        for definition in EUROPEAN_RUSSIA_DEFINITIONS:
-            if definition == treaty.european_russia:
+    from moratorium.treaty.readings import apply_readings, resolve
+
+    defaults = resolve(treaty)
+    for reading in treaty.readings:
+        for value in reading.admits:
+            if value == defaults[reading.key] or reading.key not in _ZONE_READINGS:
                 continue
-            other = replace(treaty, european_russia=definition)
+            other = apply_readings(treaty, {**defaults, reading.key: value})
             for d in deps:
-                if d.place.country != "RUS":
-                    continue
                 new = item_status(other, catalog, d, reach=reach).status
                 old = status[(d.id, treaty.id)].status
                 if new != old:
-                    out.append({"reading": f"european_russia={definition}", "deployment": d.id,
-                                "from": old, "to": new})
+                    out.append({"reading": f"{reading.key}={value}", "deployment": d.id, "from": old, "to": new})
     return out
 
 
@@ -252,21 +257,28 @@ def compare(treaty_ids: list[str], scenario: Scenario, at: str | None = None, *,
 
     if len(treaty_ids) < 2:
         raise InputError("compare needs at least two treaties", field="TREATY")
-    treaties = tuple(load_treaty(t) for t in treaty_ids)
+    from moratorium.treaty.readings import apply_readings, resolve
+
+    loaded = tuple(load_treaty(t) for t in treaty_ids)
+    # each treaty as its default readings draw its zones (European Russia, the part of Russia called Asian)
+    treaties = tuple(apply_readings(t, resolve(t)) for t in loaded)
     if len({t.id for t in treaties}) != len(treaties):
         raise InputError("a treaty is named twice", field="TREATY")
     for i, a in enumerate(treaties):
         for b in treaties[i + 1:]:
             if not _common_party(a, b):
                 raise InputError(f"{a.id} and {b.id} have no party in common: nothing to compare", field="TREATY")
-    catalog = catalog or load_catalog()
     if reach is True:
         from moratorium.geo.territory import TerritoryDistance
 
         reach_fn: Reach | None = TerritoryDistance()
     else:
         reach_fn = reach or None
-    date, _, deps = deployments_at(scenario, at)
+    date, st, deps = deployments_at(scenario, at)
+    if catalog is None:
+        from moratorium.regime.claims import view
+
+        catalog = view(load_catalog(), st.claims, None)  # the record decides: every claim signed by the date
     status = {(d.id, t.id): item_status(t, catalog, d, reach=reach_fn) for t in treaties for d in deps}
     reach_out, warn_out, verif, readings = {}, {}, {}, {}
     for t in treaties:
@@ -275,4 +287,4 @@ def compare(treaty_ids: list[str], scenario: Scenario, at: str | None = None, *,
         warn_out[t.id] = _warning_summary(t, catalog, deps, status, rows)
         verif[t.id] = coverage(t, catalog, deps)
         readings[t.id] = _zone_readings(t, catalog, deps, reach_fn, status)
-    return Comparison(scenario, date, treaties, tuple(deps), status, reach_out, warn_out, verif, readings)
+    return Comparison(scenario, date, treaties, tuple(deps), status, reach_out, warn_out, verif, readings, catalog)

@@ -128,7 +128,8 @@ class Node:
                                 f"{entry.author}'s log", field="entry.author")
         parties = {p.id for p in self.treaty.parties}
         body = kinds.parse_body(entry.kind, entry.body)
-        kinds.authorize(entry.author, entry.kind, body, parties=parties, treaty_id=self.treaty.id)
+        kinds.authorize(entry.author, entry.kind, body, parties=parties, treaty_id=self.treaty.id,
+                        treaty_sha256=self.treaty.sha256)
         with self.lock:
             seq = self.own.append(signed)
             self._view = None

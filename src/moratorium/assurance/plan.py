@@ -3,9 +3,12 @@
 The treaty model (``moratorium.treaty``) gives each inspection right a quota as steps
 ``QuotaStep(first_year, last_year | None, per_year)`` over 1-based treaty years (INF short-notice: 20 a year
 in years 1-3, 15 in 4-8, 10 in 9-13, 185 in all; domain.md §1.4 [S9]). Which sites are open to the right
-comes, in order of precedence, from: a count given by the user; the sites the right names; catalogue sites of
-the site types it names; catalogue sites in the inspected parties' countries; every catalogue site. The plan
-records which rule applied, so that a figure never hides its assumption.
+comes, in order of precedence, from: a count given by the user; the sites the treaty itself declared, where a
+sourced list ships (``assurance/data/<treaty>-declared-sites.yaml``: INF's MOU-declared facilities, so that
+``assure regime inf-1987`` models the sites that treaty covered, not today's catalogue); the sites the right
+names; catalogue sites of the site types it names; catalogue sites in the inspected parties' countries; every
+catalogue site. The plan records which rule applied and the assumptions behind its figures (among them the
+probability that a visit finds an item it inspects), so that a figure never hides its assumption.
 
 :func:`plan_from_treaty` is pure (treaty and catalogue sites are arguments); :func:`load_plan` does the
 loading.
@@ -21,7 +24,12 @@ from typing import Any, Protocol
 from moratorium.assurance._validate import require_count
 from moratorium.errors import InputError
 
-__all__ = ["RegimePlan", "load_plan", "plan_from_treaty", "quotas_by_year"]
+__all__ = ["DeclaredSites", "RegimePlan", "declared_sites", "load_plan", "plan_from_treaty", "quotas_by_year"]
+
+VISIT_ASSUMPTION = (
+    "a visit that inspects the covert item finds it (probability 1, scaled only by --loaded-fraction); "
+    "what a visit misses comes from the items it does not inspect (--items, --checked)"
+)
 
 
 class _QuotaStep(Protocol):
@@ -68,6 +76,56 @@ class RegimePlan:
     assumption: str | None = None
 
 
+@dataclass(frozen=True)
+class DeclaredSites:
+    """The sites a treaty itself declared, as far as a shipped, sourced list names them.
+
+    Attributes
+    ----------
+    treaty : str
+        Treaty id.
+    sites : tuple of (str, str, bool)
+        ``(site id, inspected party, open to short-notice inspection)`` for each listed site.
+    note : str
+        What the list is (and is not): shown with every figure computed over it.
+    """
+
+    treaty: str
+    sites: tuple[tuple[str, str, bool], ...]
+    note: str
+
+    def open_to(self, inspected: Sequence[str]) -> tuple[str, ...]:
+        """Sites of the ``inspected`` parties open to short-notice inspection (all parties if empty)."""
+        wanted = set(inspected)
+        return tuple(s for s, party, open_ in self.sites if open_ and (not wanted or party in wanted))
+
+
+def declared_sites(treaty_id: str) -> DeclaredSites | None:
+    """The shipped declared-site list of ``treaty_id`` (``assurance/data/<id>-declared-sites.yaml``), if any."""
+    from importlib import resources
+
+    from moratorium._yamlfile import load_yaml
+
+    ref = resources.files("moratorium.assurance") / "data" / f"{treaty_id}-declared-sites.yaml"
+    if not ref.is_file():
+        return None
+    label = f"assurance/data/{treaty_id}-declared-sites.yaml"
+    data, lines = load_yaml(label, text=ref.read_text(encoding="utf-8"))
+    rows = data.get("sites") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or not rows:
+        raise InputError("expected a non-empty list of sites", file=label, line=1, field="sites")
+    sites = []
+    for i, row in enumerate(rows):
+        if not (isinstance(row, dict) and isinstance(row.get("id"), str) and isinstance(row.get("party"), str)
+                and isinstance(row.get("short_notice"), bool) and isinstance(row.get("source"), str)):
+            raise InputError("each site needs id, party, short_notice (true/false) and source", file=label,
+                             line=lines.get(("sites", i)), field=f"sites[{i}]")
+        sites.append((row["id"], row["party"], row["short_notice"]))
+    note = ("the treaty's declared facilities as far as public sources name them (a partial list: the real "
+            "declaration held more sites, so visits per site are overstated)")
+    return DeclaredSites(treaty=treaty_id, sites=tuple(sites), note=note)
+
+
 def quotas_by_year(steps: Sequence[_QuotaStep], years: int) -> tuple[int, ...]:
     """Per-year quotas for treaty years ``1..years`` from quota steps (a year no step covers gets 0)."""
     require_count(years, "years", minimum=1, maximum=1000)
@@ -89,6 +147,7 @@ def plan_from_treaty(
     catalog_sites: Mapping[str, _Site],
     inspection: str | None = None,
     site_count: int | None = None,
+    declared: DeclaredSites | None = None,
 ) -> RegimePlan:
     """Build a :class:`RegimePlan` from a treaty object shaped like ``moratorium.treaty.Treaty``.
 
@@ -106,6 +165,8 @@ def plan_from_treaty(
         The right's type; default: the first right with a quota.
     site_count : int, optional
         Override the sites with this many anonymous ones.
+    declared : DeclaredSites, optional
+        The sites the treaty itself declared (:func:`declared_sites`); used before any catalogue rule.
     """
     rights = tuple(treaty.verification.inspections)
     right = _choose_right(str(treaty.id), rights, inspection)
@@ -113,17 +174,23 @@ def plan_from_treaty(
     if site_count is not None:
         count = require_count(site_count, "sites", minimum=1, maximum=10**6)
         sites, rule = tuple(f"site-{i + 1}" for i in range(count)), "given on the command line"
+    elif declared is not None and declared.open_to(tuple(getattr(right, "inspected", ()))[-1:]):
+        # a quota is one party's right over the OTHER party's sites: model the last inspected party's sites
+        inspected_party = tuple(getattr(right, "inspected", ()))[-1:]
+        sites = declared.open_to(inspected_party)
+        rule = f"{inspected_party[0] if inspected_party else 'all'} sites declared by the treaty: {declared.note}"
     else:
         sites, rule = _sites_for(treaty, right, catalog_sites)
     if not sites:
         raise InputError(f"no site is open to the {right.type!r} right; give --sites N", field="sites")
+    caveat = getattr(right, "assumption", None)
     return RegimePlan(
         treaty=str(treaty.id),
         inspection=str(right.type),
         sites=sites,
         site_rule=rule,
         quotas=quotas,
-        assumption=getattr(right, "assumption", None),
+        assumption=f"{caveat}; {VISIT_ASSUMPTION}" if caveat else VISIT_ASSUMPTION,
     )
 
 
@@ -170,7 +237,8 @@ def load_plan(
         reference = _scenario_treaty(path) or treaty_or_scenario
     treaty = load_treaty(reference)
     return plan_from_treaty(
-        treaty, years=years, catalog_sites=load_catalog().sites, inspection=inspection, site_count=site_count
+        treaty, years=years, catalog_sites=load_catalog().sites, inspection=inspection, site_count=site_count,
+        declared=declared_sites(str(treaty.id)),
     )
 
 

@@ -9,13 +9,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from moratorium._yamlfile import date_text, load_yaml, validate
-from moratorium.catalog._model import CapabilityClaim, Catalog, Claim, Launcher, Site, System
+from moratorium.catalog._model import CapabilityClaim, Catalog, Claim, Launcher, Site, SourceRef, System
 from moratorium.catalog.regions import RUSSIAN_SUBJECTS
 from moratorium.errors import InputError
 
 __all__ = ["load_catalog"]
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class _Strict(BaseModel):
@@ -23,17 +25,59 @@ class _Strict(BaseModel):
 
 
 
+class _Source(_Strict):
+    """A source as a mapping: ``title`` required; ``accessed`` is the day someone checked it (YYYY-MM-DD)."""
+
+    title: str = Field(min_length=1)
+    url: str | None = Field(default=None, min_length=1)
+    date: str | None = Field(default=None, pattern=_DATE)
+    accessed: str | None = Field(default=None, pattern=_DAY)
+
+    _dates = field_validator("date", "accessed", mode="before")(date_text)
+
+    def ref(self) -> SourceRef:
+        return SourceRef(title=self.title, url=self.url, date=self.date, accessed=self.accessed)
+
+
+SourceField = str | _Source
+
+
+def _ref(source: str | _Source) -> SourceRef:
+    return SourceRef(title=source) if isinstance(source, str) else source.ref()
+
+
 class _Claim(_Strict):
     id: str = Field(pattern=_ID)
     value: float = Field(ge=0)
     claimant: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    qualifier: Literal["up-to", "about", "more-than", "less-than", "tested"] | None = None
+    source: SourceField
+    date: str = Field(pattern=_DATE)
+    qualifier: Literal["up-to", "about", "more-than", "less-than", "tested", "assessed", "declared"] | None = None
+    interval: tuple[float, float] | None = None
+    confidence: Literal["low", "medium", "high"] | None = None
     unverified: bool = False
     note: str | None = None
 
     _date = field_validator("date", mode="before")(date_text)
+
+    @field_validator("source")
+    @classmethod
+    def _source_text(cls, value: SourceField) -> SourceField:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("a source needs a title")
+        return value
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is None:
+            return None
+        low, high = value
+        if low < 0 or high < 0:
+            raise ValueError(f"interval ends must be >= 0, got [{low:g}, {high:g}]")
+        if low > high:
+            raise ValueError(f"interval low {low:g} is above high {high:g}")
+        return value
 
 
 class _System(_Strict):
@@ -52,8 +96,10 @@ class _System(_Strict):
 class _Capability(_Strict):
     value: bool
     claimant: str
-    source: str
+    source: SourceField
     date: str
+    confidence: Literal["low", "medium", "high"] | None = None
+    note: str | None = None
 
     _date = field_validator("date", mode="before")(date_text)
 
@@ -82,8 +128,9 @@ class _Site(_Strict):
     lon: float = Field(ge=-180, le=180)
     type: str
     role: str
-    sources: list[str] = Field(min_length=1)
+    sources: list[SourceField] = Field(min_length=1)
     coordinates_unverified: bool = True
+    confidence: Literal["low", "medium", "high"] | None = None
 
     @field_validator("subject")
     @classmethod
@@ -113,8 +160,17 @@ def _read(name: str) -> tuple[str, object, dict[tuple[str | int, ...], int]]:
 
 
 def _claim(c: _Claim) -> Claim:
-    return Claim(id=c.id, value=c.value, claimant=c.claimant, source=c.source, date=c.date,
-                 qualifier=c.qualifier, unverified=c.unverified, note=c.note)
+    ref = _ref(c.source)
+    return Claim(id=c.id, value=c.value, claimant=c.claimant, source=ref.title, date=c.date,
+                 qualifier=c.qualifier, unverified=c.unverified, note=c.note,
+                 interval=None if c.interval is None else (float(c.interval[0]), float(c.interval[1])),
+                 source_url=ref.url, source_date=ref.date, accessed=ref.accessed, confidence=c.confidence)
+
+
+def _capability(c: _Capability) -> CapabilityClaim:
+    ref = _ref(c.source)
+    return CapabilityClaim(value=c.value, claimant=c.claimant, source=ref.title, date=c.date, source_url=ref.url,
+                           source_date=ref.date, accessed=ref.accessed, confidence=c.confidence, note=c.note)
 
 
 @cache
@@ -143,15 +199,15 @@ def load_catalog() -> Catalog:
         launchers[lnc.id] = Launcher(
             id=lnc.id, name=lnc.name, owner=lnc.owner, basing=lnc.basing, cells=lnc.cells,
             status_depends_on_payload=lnc.status_depends_on_payload,
-            can_fire={cf.system: tuple(CapabilityClaim(value=c.value, claimant=c.claimant, source=c.source,
-                                                       date=c.date) for c in cf.claims)
-                      for cf in lnc.can_fire},
+            can_fire={cf.system: tuple(_capability(c) for c in cf.claims) for cf in lnc.can_fire},
         )
     label, data, lines = _read("sites.yaml")
     sites_doc = validate(_Sites, data, file=label, lines=lines)
     sites = {
         s.id: Site(id=s.id, name=s.name, country=s.country, subject=s.subject, lat=s.lat, lon=s.lon, type=s.type,
-                   role=s.role, sources=tuple(s.sources), coordinates_unverified=s.coordinates_unverified)
+                   role=s.role, sources=tuple(_ref(x).title for x in s.sources),
+                   coordinates_unverified=s.coordinates_unverified,
+                   source_refs=tuple(_ref(x) for x in s.sources), confidence=s.confidence)
         for s in sites_doc.sites
     }
     return Catalog(systems=systems, launchers=launchers, sites=sites)

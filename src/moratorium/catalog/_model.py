@@ -9,7 +9,28 @@ from moratorium.errors import NotFoundError
 
 T = TypeVar("T")
 
-__all__ = ["CapabilityClaim", "Catalog", "Claim", "Launcher", "Site", "System"]
+__all__ = ["CapabilityClaim", "Catalog", "Claim", "Launcher", "Site", "SourceRef", "System"]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a claim comes from: a title (always), and where known its address, publication date and the day
+    somebody checked it (``accessed``, YYYY-MM-DD)."""
+
+    title: str
+    url: str | None = None
+    date: str | None = None
+    accessed: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``title (date) <url> [accessed YYYY-MM-DD]``, leaving out what is unknown."""
+        out = self.title + (f" ({self.date})" if self.date else "") + (f" <{self.url}>" if self.url else "")
+        return out + (f" [accessed {self.accessed}]" if self.accessed else "")
+
+
+_QUALIFIER_TEXT = {"up-to": "up to ", "about": "about ", "more-than": "more than ", "less-than": "less than ",
+                   "tested": "tested to ", "assessed": "assessed ", "declared": "declared "}
 
 
 @dataclass(frozen=True)
@@ -17,8 +38,13 @@ class Claim:
     """A figure somebody asserts: ``value`` (km, km/h...) by ``claimant``, from ``source``, dated ``date``.
 
     ``qualifier``: ``up-to`` (a stated maximum), ``about``, ``more-than``/``less-than`` (a bound, not a figure),
-    ``tested`` (the longest flight reported) or None. ``unverified`` marks figures nobody has checked against a
-    source; they are shown but never decide a verdict on their own.
+    ``tested`` (the longest flight reported), ``assessed`` (an intelligence or analytic estimate), ``declared``
+    (the owner's own declaration) or None. ``interval`` is an explicit ``(low, high)`` in the claim's unit when
+    the source gives a spread (``value`` stays the figure quoted). ``source`` is the source's title;
+    ``source_url``, ``source_date`` and ``accessed`` (the day it was checked) come with it where known.
+    ``confidence`` (``low``/``medium``/``high``) marks how far the source can be trusted: a claim whose only
+    source is weak is kept, marked ``low``. ``unverified`` marks figures nobody has checked against a source;
+    they are shown but never decide a verdict on their own.
     """
 
     id: str
@@ -29,22 +55,41 @@ class Claim:
     qualifier: str | None = None
     unverified: bool = False
     note: str | None = None
+    interval: tuple[float, float] | None = None
+    source_url: str | None = None
+    source_date: str | None = None
+    accessed: str | None = None
+    confidence: str | None = None
 
     @property
     def label(self) -> str:
-        q = {"up-to": "up to ", "about": "about ", "more-than": "more than ", "less-than": "less than ",
-             "tested": "tested to "}.get(self.qualifier or "", "")
-        return f"{self.claimant} ({self.id}): {q}{self.value:g}"
+        q = _QUALIFIER_TEXT.get(self.qualifier or "", "")
+        spread = f" [{self.interval[0]:g}-{self.interval[1]:g}]" if self.interval else ""
+        return f"{self.claimant} ({self.id}): {q}{self.value:g}{spread}"
+
+    @property
+    def source_ref(self) -> SourceRef:
+        return SourceRef(title=self.source, url=self.source_url, date=self.source_date, accessed=self.accessed)
 
 
 @dataclass(frozen=True)
 class CapabilityClaim:
-    """A claim that a launcher can (``value=True``) or cannot fire a missile system."""
+    """A claim that a launcher can (``value=True``) or cannot fire a missile system (source fields as for
+    :class:`Claim`)."""
 
     value: bool
     claimant: str
     source: str
     date: str
+    source_url: str | None = None
+    source_date: str | None = None
+    accessed: str | None = None
+    confidence: str | None = None
+    note: str | None = None
+
+    @property
+    def source_ref(self) -> SourceRef:
+        return SourceRef(title=self.source, url=self.source_url, date=self.source_date, accessed=self.accessed)
 
 
 @dataclass(frozen=True)
@@ -100,7 +145,10 @@ class Launcher:
 
 @dataclass(frozen=True)
 class Site:
-    """A place in the catalogue. Coordinates are approximate gazetteer values (``coordinates_unverified``)."""
+    """A place in the catalogue. Coordinates are approximate gazetteer values (``coordinates_unverified``).
+
+    ``sources`` are the sources' titles; ``source_refs`` the same sources with address, date and ``accessed``.
+    """
 
     id: str
     name: str
@@ -112,6 +160,8 @@ class Site:
     sources: tuple[str, ...]
     subject: str | None = None
     coordinates_unverified: bool = True
+    source_refs: tuple[SourceRef, ...] = ()
+    confidence: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,35 +1,45 @@
-"""The compliance engine: a pure function (treaty, log prefix) -> a verdict per (party, obligation).
+"""The compliance engine: a pure function (treaty, log prefix, readings) -> a verdict per (party, obligation).
 
-No wall clock, randomness or network: "now" is the latest ``effective`` date in the prefix, claims come from the
-catalogue, and reach analysis is a parameter (``reach``), so both parties replaying the same log reach the same
-verdicts. Status rules, in order:
+No wall clock, randomness or network: "now" is the latest ``effective`` date in the prefix, claims are the
+``claim`` entries in the log (``moratorium.regime.claims``), readings are parameters (``moratorium.treaty.readings``)
+and so is reach analysis (``reach``), so both parties replaying the same log reach the same verdicts.
 
-1. ``not-in-force``: the party has not adopted the treaty (or has withdrawn), or now is outside the period.
-2. ``suspended``: a reciprocity condition is met by an *established* deployment of the other side (its own
-   entry or an inspection finding) that definitely falls under the condition's classes.
+**Perspectives.** Each party's status is computed from the record as that party reads it: the claims it signed or
+endorsed (all claims in the record where it signed none about a subject), its own observations as established and
+other parties' allegations set aside; a party's own entries and inspection findings bind every perspective. The
+joint status is the perspectives' common status, or ``disputed`` when they differ. Status rules, per perspective:
+
+1. ``not-in-force``: the party has not adopted the treaty (or has withdrawn), the period has not begun or has
+   ended, or the obligation was offered only in return for another party's (``conditional_on``) who has not
+   adopted it.
+2. ``suspended``: a reciprocity condition is met by an established deployment of the other side that definitely
+   falls under the condition's classes (``trigger: until`` — once met, for good; ``while`` — while it lasts).
 3. ``violation``: an established holding of the party in the zone that definitely falls under the obligation.
-4. ``unverified``: only allegations (observations by another party), contested classifications, or (ceilings)
-   no declaration to count from.
+4. ``unverified``: the record lacks what would decide it: no claim about the item, claims that straddle a band
+   edge, access denied, or (ceilings) no declaration to count from.
 5. ``needs-analysis``: a reach-defined obligation and no reach analysis supplied.
-6. ``compliant``: none of the above; evidence is the adoption and the party's declarations.
+6. ``compliant``: none of the above, with its **basis**: ``inspected`` (a conforming inspection finding in the
+   zone), ``declared`` (the party's declarations), or ``no-evidence`` (nothing in the record either way).
 
-Contested facts never decide a verdict; they appear in ``depends_on`` with the status they would lead to.
+What a verdict rests on appears in ``depends_on`` with the status it would lead to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from moratorium.catalog import Catalog, load_catalog
 from moratorium.ledger.entry import SignedEntry
+from moratorium.regime.claims import view as claim_view
 from moratorium.regime.matching import CONTESTED, DEFINITE, NONE, match_item
 from moratorium.regime.state import Holding, RegimeState, Replayer
-from moratorium.regime.verdict import Dependency, Verdict
+from moratorium.regime.verdict import Basis, Dependency, Status, Verdict
 from moratorium.treaty import Obligation, Treaty
-from moratorium.treaty.classify import effective_range_km
-from moratorium.treaty.zones import in_zone
+from moratorium.treaty.classify import claim_interval, counted_range_claims
+from moratorium.treaty.readings import Readings, apply_readings, resolve
+from moratorium.treaty.zones import Place, in_zone
 
 __all__ = ["ReachAnalysis", "TimelineStep", "evaluate", "timeline"]
 
@@ -40,12 +50,20 @@ class ReachAnalysis(Protocol):
     def min_distance_km(self, lat: float, lon: float, countries: Sequence[str]) -> float: ...
 
 
-def _in_force(treaty: Treaty, ob: Obligation, st: RegimeState) -> tuple[bool, tuple[int, ...], str]:
+def _in_force(treaty: Treaty, ob: Obligation, st: RegimeState,
+              assume_adopted: frozenset[str] = frozenset()) -> tuple[bool, tuple[int, ...], str]:
     adopted = st.adopted.get(ob.party)
     if ob.party in st.withdrawn:
         return False, (st.withdrawn[ob.party],), f"{ob.party} has withdrawn"
     if adopted is None:
         return False, (), f"{ob.party} has not adopted {treaty.id}"
+    for other_id in ob.conditional_on:
+        other = treaty.obligation(other_id).party
+        if other in assume_adopted:
+            continue
+        if other in st.withdrawn or other not in st.adopted:
+            return False, (adopted,), (f"offered only in return for {other}'s {other_id}, which {other} has not "
+                                       f"adopted")
     if ob.period_from and st.now < ob.period_from:
         return False, (adopted,), f"period starts {ob.period_from}"
     if ob.period_until and st.now > ob.period_until:
@@ -64,9 +82,12 @@ def _current(st: RegimeState) -> list[Holding]:
 
 
 def _suspension(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState,
-                holdings: list[Holding]) -> tuple[list[int], list[Dependency]]:
+                holdings: list[Holding], readings: Readings) -> tuple[list[int], list[Dependency]]:
     evidence: list[int] = []
     deps: list[Dependency] = []
+    if readings["trigger"] == "until":
+        holdings = _standing(st.ever, readings)  # once met, met for good
+    launcher_counts = readings["launcher_counts"] == "launcher"
     for cond in treaty.reciprocity:
         if ob.id not in cond.suspends:
             continue
@@ -74,7 +95,7 @@ def _suspension(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeStat
         for h in holdings:
             if h.party != cond.party or not h.established or not in_zone(h.place, zone, treaty):
                 continue
-            m = match_item(treaty, catalog, system_id=h.system, launcher_id=h.launcher,
+            m = match_item(treaty, catalog, system_id=h.system, launcher_id=h.launcher if launcher_counts else None,
                            item_classes=cond.item_classes, launcher_classes=cond.launcher_classes, systems=(),
                            manufacturer=cond.manufacturer)
             if m.level == DEFINITE:
@@ -96,7 +117,7 @@ def _dedupe(deps: list[Dependency]) -> list[Dependency]:
 
 
 def _ban(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, holdings: list[Holding],
-         reach: ReachAnalysis | None) -> tuple[str, list[int], list[Dependency], str]:
+         reach: ReachAnalysis | None) -> tuple[Status, list[int], list[Dependency], str]:
     zone = treaty.zone(ob.zone)
     established: list[int] = []
     doubtful: list[int] = []
@@ -125,7 +146,7 @@ def _ban(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, hold
             deps.extend(m.dependencies)
         else:
             doubtful.append(h.seq)
-            status_if = "violation"
+            status_if: Status = "violation"
             for d in m.dependencies:
                 deps.append(Dependency(kind=d.kind, subject=d.subject, detail=d.detail,
                                        status_if=status_if if level == CONTESTED else None))
@@ -160,15 +181,29 @@ def _reach_level(treaty: Treaty, catalog: Catalog, ob: Obligation, h: Holding,
     target = treaty.party(ob.reach_of).territory
     distance_km = reach.min_distance_km(h.place.lat, h.place.lon, target)
     system = catalog.systems[h.system]
-    flags = [effective_range_km(c) >= distance_km for c in system.ranges_km if not c.unverified]
+    counted, _ = counted_range_claims(system)
+    # a claim reaches if its whole interval does, misses if none of it does, and leaves it open otherwise
+    flags = []
+    for c in counted:
+        interval = claim_interval(c)
+        flags.append(DEFINITE if interval.low >= distance_km else NONE if interval.high < distance_km
+                     else CONTESTED)
     detail = (f"{h.place.name} is {distance_km:,.1f} km (WGS84 geodesic) from {ob.reach_of}'s territory; "
               + "; ".join(f"{c.label} km" for c in system.ranges_km))
-    level = DEFINITE if flags and all(flags) else (CONTESTED if any(flags) else NONE)
+    if not flags:
+        level = CONTESTED
+        detail += f"; no range claim for {system.name} in the record"
+    elif all(f == DEFINITE for f in flags):
+        level = DEFINITE
+    elif all(f == NONE for f in flags):
+        level = NONE
+    else:
+        level = CONTESTED
     return level, [Dependency(kind="reach", subject=f"entry {h.seq}", detail=detail,
                               status_if="violation" if level == CONTESTED else None)]
 
 
-def _count(ob: Obligation, st: RegimeState) -> tuple[str, list[int], list[Dependency], str]:
+def _count(ob: Obligation, st: RegimeState) -> tuple[Status, list[int], list[Dependency], str]:
     assert ob.category is not None
     declared = [(seq, eff, counts) for seq, party, eff, counts in st.declarations
                 if party == ob.party and ob.category in counts]
@@ -178,7 +213,7 @@ def _count(ob: Obligation, st: RegimeState) -> tuple[str, list[int], list[Depend
     value = counts[ob.category]
     if ob.kind == "ceiling":
         assert ob.limit is not None
-        status = "violation" if value > ob.limit else "compliant"
+        status: Status = "violation" if value > ob.limit else "compliant"
         return status, [seq], [], f"declared {value} {ob.category} against a ceiling of {ob.limit}"
     assert ob.freeze_date is not None
     base = [(s, c) for s, e, c in declared if e <= ob.freeze_date]
@@ -186,42 +221,125 @@ def _count(ob: Obligation, st: RegimeState) -> tuple[str, list[int], list[Depend
         return "unverified", [seq], [], f"no {ob.category} level declared on or before {ob.freeze_date}"
     base_seq, base_counts = base[-1]
     level = base_counts[ob.category]
-    status = "violation" if value > level else "compliant"
-    return status, sorted({base_seq, seq}), [], f"declared {value} {ob.category} against a frozen level of {level}"
+    frozen: Status = "violation" if value > level else "compliant"
+    return frozen, sorted({base_seq, seq}), [], f"declared {value} {ob.category} against a frozen level of {level}"
+
+
+def _standing(holdings: list[Holding], readings: Readings) -> list[Holding]:
+    """Holdings that are standing deployments under the readings (a combat launch is an event unless
+    ``combat_use_is_deployment: true``)."""
+    if readings["combat_use_is_deployment"] == "true":
+        return holdings
+    return [h for h in holdings if h.source_kind != "combat-launch"]
+
+
+def _as_seen_by(holdings: list[Holding], perspective: str | None) -> list[Holding]:
+    """Holdings as ``perspective`` reads them: its own observations established, others' allegations set aside
+    (None: the record as it stands, allegations open)."""
+    if perspective is None:
+        return holdings
+    out = []
+    for h in holdings:
+        if h.established:
+            out.append(h)
+        elif h.observer == perspective:
+            out.append(replace(h, established=True))
+    return out
+
+
+def _basis(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState) -> Basis:
+    """Why a ``compliant`` verdict holds: a conforming inspection of the party in the zone, the party's
+    declarations, or nothing in the record either way (as the IAEA separates declared-material conclusions from
+    the broader conclusion)."""
+    zone = treaty.zone(ob.zone)
+    for site_id in st.conforming:
+        site = catalog.sites.get(site_id)
+        hosts = {r.inspected for r in st.inspections.values() if r.site == site_id}
+        if site is not None and ob.party in hosts and in_zone(
+                Place(country=site.country, lat=site.lat, lon=site.lon, subject=site.subject, site=site.id,
+                      name=site.name), zone, treaty):
+            return "inspected"
+    if any(r.party == ob.party and r.kind == "declaration" for r in st.records):
+        return "declared"
+    return "no-evidence"
+
+
+_BASIS_TEXT = {"inspected": "an inspection found the zone conforming",
+               "declared": "by the party's declarations; nothing in the record contradicts them",
+               "no-evidence": "nothing in the record either way: no declaration, no inspection, no allegation"}
+
+
+def _evaluate_one(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, holdings: list[Holding],
+                  reach: ReachAnalysis | None, readings: Readings) -> tuple[Status, list[int], list[Dependency], str]:
+    if ob.kind in ("ceiling", "freeze"):
+        return _count(ob, st)
+    sus_evidence, sus_deps = _suspension(treaty, catalog, ob, st, holdings, readings)
+    if sus_evidence:
+        why = ("a reciprocity condition was met (trigger: until — the pledge ends for good)"
+               if readings["trigger"] == "until" else "a reciprocity condition is met (trigger: while)")
+        return "suspended", sus_evidence, sus_deps, why
+    scoped = holdings if ob.activity == "flight-test" else _standing(holdings, readings)
+    status, evidence, deps, why = _ban(treaty, catalog, ob, st, scoped, reach)
+    deps = _dedupe(deps + sus_deps)
+    if treaty.zone(ob.zone).russia is not None and any(
+            h.place.country == "RUS" for h in holdings if h.seq in evidence):
+        deps.append(Dependency(kind="zone-definition", subject=ob.zone,
+                               detail=f"European Russia drawn by {treaty.european_russia} "
+                                      f"(reading european_russia); territory read {treaty.territorial_view}"))
+    return status, evidence, deps, why
 
 
 def evaluate(treaty: Treaty, st: RegimeState, *, catalog: Catalog | None = None,
-             reach: ReachAnalysis | None = None) -> list[Verdict]:
-    """The verdict for every (party, obligation) of ``treaty`` at state ``st``."""
-    catalog = catalog or load_catalog()
+             reach: ReachAnalysis | None = None, readings: Readings | None = None,
+             assume_adopted: Collection[str] = ()) -> list[Verdict]:
+    """The verdict for every (party, obligation) of ``treaty`` at state ``st``.
+
+    ``catalog``: the reference catalogue that gives systems, launchers and sites their identity (type, basing,
+    owner, coordinates); their range, speed and capability claims are taken from the log only (``st.claims``).
+    ``readings``: overrides of the treaty's default readings; ``assume_adopted``: parties treated as having
+    adopted the treaty for ``conditional_on`` (a counterfactual: "if NATO had accepted").
+    """
+    base = catalog or load_catalog()
+    applied = resolve(treaty, readings)
+    eff_treaty = apply_readings(treaty, applied)
+    assumed = frozenset(assume_adopted)
     holdings = _current(st)
+    parties = [p.id for p in treaty.parties]
+    views = {p: claim_view(base, st.claims, p) for p in parties}
+    record_view = claim_view(base, st.claims, None)
     verdicts = []
-    zone_dep = Dependency(kind="zone-definition", subject="european-russia",
-                          detail=f"European Russia drawn by {treaty.european_russia}")
-    for ob in treaty.obligations:
-        active, base_evidence, why = _in_force(treaty, ob, st)
+    for ob in eff_treaty.obligations:
+        active, base_evidence, why = _in_force(eff_treaty, ob, st, assumed)
         if not active:
             verdicts.append(Verdict(party=ob.party, obligation=ob.id, status="not-in-force",
-                                    evidence=base_evidence, reason=why))
+                                    evidence=base_evidence, reason=why, readings=applied,
+                                    perspectives={p: "not-in-force" for p in parties}))
             continue
-        if ob.kind in ("ceiling", "freeze"):
-            status, evidence, deps, why = _count(ob, st)
+        per: dict[str, tuple[Status, list[int], list[Dependency], str]] = {}
+        for p in parties:
+            per[p] = _evaluate_one(eff_treaty, views[p], ob, st, _as_seen_by(holdings, p), reach, applied)
+        statuses = {p: r[0] for p, r in per.items()}
+        _, _, record_deps, _ = _evaluate_one(eff_treaty, record_view, ob, st, holdings, reach, applied)
+        distinct: set[Status] = set(statuses.values())
+        evidence = sorted({e for r in per.values() for e in r[1]})
+        deps = _dedupe(record_deps + [d for r in per.values() for d in r[2]])
+        status: Status
+        if len(distinct) == 1:
+            status = distinct.pop()
+            reason = per[parties[0]][3]
         else:
-            sus_evidence, sus_deps = _suspension(treaty, catalog, ob, st, holdings)
-            if sus_evidence:
-                verdicts.append(Verdict(party=ob.party, obligation=ob.id, status="suspended",
-                                        evidence=tuple(sus_evidence), depends_on=tuple(sus_deps),
-                                        reason="a reciprocity condition is met"))
-                continue
-            status, evidence, deps, why = _ban(treaty, catalog, ob, st, holdings, reach)
-            deps = _dedupe(deps + sus_deps)
-            if treaty.zone(ob.zone).russia is not None and any(
-                    h.place.country == "RUS" for h in holdings if h.seq in evidence):
-                deps.append(zone_dep)
-        if status == "compliant":
-            evidence = sorted({*base_evidence, *evidence})
-        verdicts.append(Verdict(party=ob.party, obligation=ob.id, status=status, evidence=tuple(sorted(evidence)),
-                                depends_on=tuple(deps), reason=why))
+            status = "disputed"
+            reason = "; ".join(f"{p}: {statuses[p]} ({per[p][3]})" for p in parties)
+        basis: Basis | None = None
+        if "compliant" in statuses.values():
+            basis = _basis(eff_treaty, base, ob, st)
+            if status == "compliant":
+                evidence = sorted({*base_evidence, *evidence})
+                reason = f"{reason}; basis: {_BASIS_TEXT[basis]}"
+        verdicts.append(Verdict(party=ob.party, obligation=ob.id, status=status, evidence=tuple(evidence),
+                                depends_on=tuple(deps), reason=reason, perspectives=statuses,
+                                basis=basis if status in ("compliant", "disputed") else None,
+                                readings=applied))
     return verdicts
 
 
@@ -242,26 +360,31 @@ class TimelineStep:
             "author": self.author,
             "kind": self.kind,
             "changes": [{"party": new.party, "obligation": new.obligation,
-                         "from": old.status if old else None, "to": new.status, "evidence": list(new.evidence)}
+                         "from": old.status if old else None, "to": new.status, "evidence": list(new.evidence),
+                         "perspectives": dict(new.perspectives), "basis": new.basis}
                         for old, new in self.changes],
         }
 
 
 def timeline(treaty: Treaty, entries: Sequence[SignedEntry], *, catalog: Catalog | None = None,
-             reach: ReachAnalysis | None = None) -> tuple[list[TimelineStep], list[Verdict]]:
-    """Replay ``entries`` and report, after each, which verdicts changed status; and the final verdicts."""
+             reach: ReachAnalysis | None = None, readings: Readings | None = None,
+             assume_adopted: Collection[str] = ()) -> tuple[list[TimelineStep], list[Verdict]]:
+    """Replay ``entries`` and report, after each, which verdicts changed (status or a perspective's status);
+    and the final verdicts. The one function ``run``, ``log verdicts`` and the node use."""
     catalog = catalog or load_catalog()
+    resolve(treaty, readings)  # refuse an unknown reading before replaying anything
     replayer = Replayer(treaty, catalog)
     previous: dict[tuple[str, str], Verdict] = {}
     steps: list[TimelineStep] = []
     verdicts: list[Verdict] = []
     for seq, signed in enumerate(entries):
         st = replayer.apply(seq, signed)
-        verdicts = evaluate(treaty, st, catalog=catalog, reach=reach)
+        verdicts = evaluate(treaty, st, catalog=catalog, reach=reach, readings=readings,
+                            assume_adopted=assume_adopted)
         changes = []
         for v in verdicts:
             old = previous.get((v.party, v.obligation))
-            if old is None or old.status != v.status:
+            if old is None or old.status != v.status or old.perspectives != v.perspectives:
                 changes.append((old, v))
             previous[(v.party, v.obligation)] = v
         steps.append(TimelineStep(seq=seq, date=signed.entry.effective, author=signed.entry.author,

@@ -14,9 +14,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from moratorium.errors import InputError, NotFoundError
+from moratorium.regime.claims import CLAIM_KINDS
 from moratorium.regime.inspections import KINDS as INSPECTION_KINDS
 
-__all__ = ["KINDS", "ItemModel", "SiteRef", "authorize", "parse_body"]
+__all__ = ["KINDS", "ItemModel", "SiteRef", "TreatyMismatchError", "authorize", "parse_body"]
 
 
 class _Base(BaseModel):
@@ -51,6 +52,8 @@ class ItemModel(_Base):
 class TreatyRef(_Body):
     treaty: str
     statement: str | None = None
+    treaty_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    """The SHA-256 of the treaty's canonical form (``moratorium treaty hash``): the exact text adopted."""
 
 
 class Declaration(_Body):
@@ -108,6 +111,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "declaration-commitment": Opaque,
     "declaration-reveal": Opaque,
     **INSPECTION_KINDS,
+    **CLAIM_KINDS,
 }
 
 
@@ -125,8 +129,12 @@ def parse_body(kind: str, body: Mapping[str, Any], *, seq: int | None = None) ->
                          field=f"body.{loc}" if loc else "body") from None
 
 
+class TreatyMismatchError(InputError):
+    """An entry adopts a treaty text other than the one the log is evaluated against (names both hashes)."""
+
+
 def authorize(author: str, kind: str, body: BaseModel, *, parties: set[str], treaty_id: str,
-              seq: int | None = None) -> None:
+              seq: int | None = None, treaty_sha256: str = "") -> None:
     """Refuse an entry its author may not make (``InputError``): only parties write; each party reports its
     own forces; observations are about another party; adoption names this treaty."""
     if author not in parties:
@@ -135,6 +143,10 @@ def authorize(author: str, kind: str, body: BaseModel, *, parties: set[str], tre
     if isinstance(body, TreatyRef) and body.treaty != treaty_id:
         raise InputError(f"names treaty {body.treaty!r}, but this log is under {treaty_id!r}", seq=seq,
                          field="body.treaty")
+    if isinstance(body, TreatyRef) and body.treaty_sha256 and treaty_sha256 and body.treaty_sha256 != treaty_sha256:
+        raise TreatyMismatchError(
+            f"adopted treaty {body.treaty} has SHA-256 {body.treaty_sha256}, but the treaty given has "
+            f"{treaty_sha256}: evaluate the log against the text it adopted", seq=seq, field="body.treaty_sha256")
     if isinstance(body, Observation):
         if body.party not in parties:
             raise NotFoundError(f"observed party {body.party!r} is not a party", seq=seq, field="body.party")

@@ -13,10 +13,17 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from moratorium.catalog import Catalog, Claim, System
+from moratorium.catalog import Catalog, System
 from moratorium.regime.verdict import Dependency
 from moratorium.treaty import Treaty
-from moratorium.treaty.classify import class_for, effective_range_km
+from moratorium.treaty.classify import (
+    LIMITED,
+    NOT_LIMITED,
+    claim_interval,
+    class_bands,
+    counted_range_claims,
+    interval_status,
+)
 
 __all__ = ["CONTESTED", "DEFINITE", "NONE", "Match", "match_item"]
 
@@ -34,6 +41,8 @@ class Match:
 
 
 def _level(flags: list[bool]) -> str:
+    if not flags:
+        return CONTESTED
     if flags and all(flags):
         return DEFINITE
     if any(flags):
@@ -41,29 +50,38 @@ def _level(flags: list[bool]) -> str:
     return NONE
 
 
-def _counted(claims: tuple[Claim, ...]) -> tuple[Claim, ...]:
-    verified = tuple(c for c in claims if not c.unverified)
-    return verified or claims
-
-
 def range_match(system: System, classes: Collection[str], treaty: Treaty) -> Match:
-    """Whether ``system`` (ground-launched) falls in ``classes`` under its range claims."""
-    counted = _counted(system.ranges_km)
+    """Whether ``system`` (ground-launched) falls in ``classes`` under its range claims.
+
+    Each counted claim's interval is tested against the classes' bands (``moratorium.treaty.classify``): definite
+    only if every counted claim's whole interval is inside, none if no claim reaches them, contested otherwise (a
+    claim straddling a band edge, or claims that disagree). A system with no range claim in the record is
+    contested: the record lacks what would decide it.
+    """
+    bands = class_bands(system, classes, treaty)
+    if not bands:
+        return Match(NONE)  # no class of this type (an interceptor, a sea-launched type) whatever its range
+    if not system.ranges_km:
+        return Match(CONTESTED, (Dependency(kind="missing-claim", subject=system.id, status_if="violation",
+                                            detail=f"no range claim for {system.name} in the record"),))
+    counted, why = counted_range_claims(system)
     parts, flags = [], []
     for claim in system.ranges_km:
-        item_class = class_for(system, effective_range_km(claim), treaty)
-        inside = item_class is not None and item_class.id in classes
+        status = interval_status(claim_interval(claim), bands)
         if claim in counted:
-            flags.append(inside)
-        where = item_class.id if item_class else "no class"
-        parts.append(f"{claim.label} km -> {where}{' (unverified, not counted)' if claim not in counted else ''}")
-    level = _level(flags)
-    if level == NONE:
+            flags.append(status)
+        suffix = "" if claim in counted else " (not counted)"
+        parts.append(f"{claim.label} km -> {status}{suffix}")
+    if all(f == LIMITED for f in flags):
+        level = DEFINITE
+    elif all(f == NOT_LIMITED for f in flags):
         return Match(NONE)
+    else:
+        level = CONTESTED
     summary = {DEFINITE: "every counted claim puts it in a limited class",
-               CONTESTED: "claims disagree whether it is in a limited class"}[level]
-    return Match(level, (Dependency(kind="range-claim", subject=system.id,
-                                    detail=f"{summary}: " + "; ".join(parts)),))
+               CONTESTED: "claims disagree, or straddle a band edge, on whether it is in a limited class"}[level]
+    detail = f"{summary}: " + "; ".join(parts) + (f". {why}" if why else "")
+    return Match(level, (Dependency(kind="range-claim", subject=system.id, detail=detail),))
 
 
 def match_item(treaty: Treaty, catalog: Catalog, *, system_id: str | None, launcher_id: str | None,
@@ -99,7 +117,7 @@ def _launcher_match(treaty: Treaty, catalog: Catalog, launcher_id: str, fires: C
         in_range = range_match(system, fires, treaty)
         if in_range.level == NONE:
             continue
-        capability = _level([c.value for c in cap_claims])
+        capability = _level([c.value for c in cap_claims])  # no claim in the record: contested
         if capability == NONE:
             continue
         level = DEFINITE if capability == DEFINITE and in_range.level == DEFINITE else CONTESTED

@@ -15,12 +15,15 @@ from moratorium.catalog import Catalog, load_catalog
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import SignedEntry
 from moratorium.regime import kinds
+from moratorium.regime.claims import CLAIM_KINDS, ClaimRecord, apply_claim_entry
 from moratorium.regime.inspections import KINDS as INSPECTION_KINDS
 from moratorium.regime.inspections import InspectionRecord, apply_inspection_entry
 from moratorium.treaty import Treaty
 from moratorium.treaty.zones import Place
 
-__all__ = ["Holding", "RegimeState", "Replayer", "replay"]
+__all__ = ["Holding", "RegimeState", "Replayer", "TreatyMismatchError", "replay"]
+
+TreatyMismatchError = kinds.TreatyMismatchError
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class RegimeState:
     """(seq, host, place) of every access-denied finding."""
     extra: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
     """Per-kind lists for the inspection and escrow packages to read (kind -> [(seq, parsed body)])."""
+    claims: dict[str, ClaimRecord] = field(default_factory=dict)
+    """Claims in force (``SUBJECT/ID`` -> the claim and who signed it): the only claims verdicts count."""
+    ever: list[Holding] = field(default_factory=list)
+    """Every holding any entry ever reported, withdrawals notwithstanding (a one-way trigger reads it)."""
 
 
 class Replayer:
@@ -114,9 +121,11 @@ class Replayer:
             raise InputError(f"date out of order: {entry.effective} is before the previous entry's {st.now}",
                              seq=seq, field="effective")
         body = kinds.parse_body(entry.kind, entry.body, seq=seq)
-        kinds.authorize(entry.author, entry.kind, body, parties=self._parties, treaty_id=self.treaty.id, seq=seq)
+        kinds.authorize(entry.author, entry.kind, body, parties=self._parties, treaty_id=self.treaty.id, seq=seq,
+                        treaty_sha256=self.treaty.sha256)
         author, eff = entry.author, entry.effective
         summary = entry.kind
+        holdings_before = len(st.holdings)
         if isinstance(body, kinds.TreatyRef):
             if entry.kind == "treaty-adoption":
                 st.adopted[author] = seq
@@ -174,8 +183,11 @@ class Replayer:
             summary = body.statement or "declaration"
         elif entry.kind in INSPECTION_KINDS:
             summary = apply_inspection_entry(self, seq, author, eff, body)
+        elif entry.kind in CLAIM_KINDS:
+            summary = apply_claim_entry(st.claims, self.catalog, seq=seq, author=author, body=body)
         else:
             st.extra.setdefault(entry.kind, []).append((seq, body))
+        st.ever.extend(h for h in st.holdings[holdings_before:] if h.established)
         title = getattr(body, "title", None)
         st.records.append(Record(seq=seq, effective=eff, party=author, kind=entry.kind, summary=title or summary))
         st.now = eff if not st.now or _earlier(st.now, eff) or len(eff) > len(st.now) else st.now
@@ -189,7 +201,9 @@ class Replayer:
         return replace(st, adopted=dict(st.adopted), withdrawn=dict(st.withdrawn), holdings=list(st.holdings),
                        declarations=list(st.declarations), records=list(st.records),
                        conforming=dict(st.conforming), denied=list(st.denied),
-                       inspections=copy.deepcopy(st.inspections), extra={k: list(v) for k, v in st.extra.items()})
+                       inspections=copy.deepcopy(st.inspections), extra={k: list(v) for k, v in st.extra.items()},
+                       claims={k: ClaimRecord(body=r.body, endorsers=dict(r.endorsers)) for k, r in st.claims.items()},
+                       ever=list(st.ever))
 
 
 def _earlier(a: str, b: str) -> bool:

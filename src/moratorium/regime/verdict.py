@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["STATUSES", "Dependency", "Verdict"]
+__all__ = ["STATUSES", "Basis", "Dependency", "Status", "Verdict"]
 
-STATUSES = ("compliant", "violation", "suspended", "unverified", "needs-analysis", "not-in-force")
+STATUSES = ("compliant", "violation", "suspended", "disputed", "unverified", "needs-analysis", "not-in-force")
+"""``disputed``: the parties' perspectives differ (each is in ``perspectives``); ``unverified``: the record lacks
+what would decide it."""
+
+Status = Literal["compliant", "violation", "suspended", "disputed", "unverified", "needs-analysis", "not-in-force"]
+Basis = Literal["declared", "inspected", "no-evidence"]
 
 
 @dataclass(frozen=True)
@@ -19,7 +25,7 @@ class Dependency:
     kind: str
     subject: str
     detail: str
-    status_if: str | None = None
+    status_if: Status | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "subject": self.subject, "detail": self.detail, "status_if": self.status_if}
@@ -27,12 +33,18 @@ class Dependency:
 
 @dataclass(frozen=True)
 class Verdict:
+    """The status of one (party, obligation): joint ``status``, each party's ``perspectives``, the ``basis`` of
+    a compliant status, the entries that justify it and what it rests on, and the readings it was computed under."""
+
     party: str
     obligation: str
-    status: str
+    status: Status
     evidence: tuple[int, ...] = ()
     depends_on: tuple[Dependency, ...] = field(default=())
     reason: str = ""
+    perspectives: Mapping[str, Status] = field(default_factory=dict)
+    basis: Basis | None = None
+    readings: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,4 +54,7 @@ class Verdict:
             "evidence": list(self.evidence),
             "depends_on": [d.to_json() for d in self.depends_on],
             "reason": self.reason,
+            "perspectives": dict(self.perspectives),
+            "basis": self.basis,
+            "readings": dict(self.readings),
         }

@@ -36,12 +36,25 @@ class _Step(BaseModel):
     _d = field_validator("date", "recorded", mode="before")(date_text)
 
 
+class _ClaimImport(BaseModel):
+    """A party importing the reference catalogue's claims by signing them (its own, or third parties' it endorses)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    by: str
+    claimants: list[str] = []
+    only: list[str] | None = None
+    date: str | None = Field(default=None, pattern=_DATE)
+
+    _d = field_validator("date", mode="before")(date_text)
+
+
 class _ScenarioFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
     treaty: str
     seed: str = Field(min_length=1)
+    claims: list[_ClaimImport] = []
     timeline: list[_Step] = Field(min_length=1)
     inspections: list[PlannedInspection] = []
     covert: list[CovertAction] = []
@@ -102,6 +115,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             raise InputError(exc.message, file=label, line=locate(lines, ("treaty",)), field="treaty") from None
         raise
     timeline: list[tuple[Entry, int | None]] = []
+    claim_entries = _claim_entries(doc, label, lines)
     previous = ""
     for i, step in enumerate(doc.timeline):
         line = locate(lines, ("timeline", i))
@@ -109,17 +123,54 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             raise InputError(f"dates out of order: {step.date} comes after {previous}", file=label,
                              line=locate(lines, ("timeline", i, "date")), field=f"timeline[{i}].date")
         previous = step.date
+        body = step.body
+        if step.kind in ("treaty-adoption", "treaty-withdrawal"):
+            pinned = body.get("treaty_sha256")
+            if pinned is None:
+                body = {**body, "treaty_sha256": treaty.sha256}  # the entry pins the exact text adopted
+            elif pinned != treaty.sha256:
+                raise InputError(f"pins treaty SHA-256 {pinned}, but {treaty.id} hashes to {treaty.sha256}",
+                                 file=label, line=locate(lines, ("timeline", i, "body", "treaty_sha256")),
+                                 field=f"timeline[{i}].body.treaty_sha256")
         try:
             entry = Entry(author=step.by, kind=step.kind, effective=step.date, recorded=step.recorded or step.date,
-                          body=step.body)
+                          body=body)
         except InputError as exc:
             raise InputError(exc.message, file=label, line=line, field=f"timeline[{i}].{exc.field}") from None
         timeline.append((entry, line))
-    return _play(doc, treaty, timeline, label, lines)
+    return _play(doc, treaty, claim_entries + timeline, label, lines, n_claims=len(claim_entries))
+
+
+def _claim_entries(doc: _ScenarioFile, label: str,
+                   lines: dict[tuple[str | int, ...], int]) -> list[tuple[Entry, int | None]]:
+    """The catalogue claims each ``claims:`` import signs, as entries dated at the start of the record."""
+    from moratorium.catalog import load_catalog
+    from moratorium.regime.claims import catalog_claims
+
+    out: list[tuple[Entry, int | None]] = []
+    start = doc.timeline[0].date
+    for i, imp in enumerate(doc.claims):
+        line = locate(lines, ("claims", i))
+        try:
+            bodies = catalog_claims(load_catalog(), claimants=set(imp.claimants) if imp.claimants else None,
+                                    only=set(imp.only) if imp.only is not None else None)
+        except InputError as exc:
+            raise InputError(exc.message, file=label, line=line, field=f"claims[{i}].only") from None
+        if not bodies:
+            raise InputError(f"imports no claim (claimants {', '.join(imp.claimants) or 'any'})", file=label,
+                             line=line, field=f"claims[{i}]")
+        date = imp.date or start
+        if date > start:
+            raise InputError(f"claims are imported at the start of the record ({start}) or before, not {date}",
+                             file=label, line=locate(lines, ("claims", i, "date")), field=f"claims[{i}].date")
+        out.extend((Entry(author=imp.by, kind="claim", effective=date, recorded=date, body=body), line)
+                   for body in bodies)
+    out.sort(key=lambda item: item[0].effective)
+    return out
 
 
 def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[tuple[Entry, int | None]], label: str,
-          lines: dict[tuple[str | int, ...], int]) -> Scenario:
+          lines: dict[tuple[str | int, ...], int], *, n_claims: int = 0) -> Scenario:
     """Replay the timeline, signed with the demo keys (so inspection draws bind the same log root as the real run),
     expanding planned inspections into their entries as their dates come; every error names its file line."""
     from moratorium.ledger.keys import PartyKey, sign_entry
@@ -141,6 +192,10 @@ def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[tuple[Entry, int | 
             replayer.apply(seq, signed)
         except InputError as exc:
             path: list[str | int] = [where.split("[")[0], int(where.split("[")[1].rstrip("]"))]
+            if where.startswith("claims"):
+                raise type(exc)(exc.message, file=label, line=line,
+                                field=f"{where}: claim {entry.body.get('subject')}/{entry.body.get('id')}"
+                                      f"{'.' + exc.field if exc.field else ''}") from None
             if exc.field and where.startswith("timeline"):
                 for part in exc.field.replace("]", "").replace("[", ".").split("."):
                     path.append(int(part) if part.isdigit() else part)
@@ -153,7 +208,7 @@ def _play(doc: _ScenarioFile, treaty: Treaty, timeline: list[tuple[Entry, int | 
     events += [(plan.date, 1, i) for i, plan in enumerate(doc.inspections)]
     for _, source, i in sorted(events):
         if source == 0:
-            apply(*timeline[i], f"timeline[{i}]")
+            apply(*timeline[i], f"claims[{i}]" if i < n_claims else f"timeline[{i - n_claims}]")
             continue
         plan, where = doc.inspections[i], f"inspections[{i}]"
         line = locate(lines, ("inspections", i))

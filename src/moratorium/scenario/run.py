@@ -11,7 +11,8 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,10 @@ from moratorium.ledger.memory import MemoryLog
 from moratorium.regime.compliance import ReachAnalysis, TimelineStep, timeline
 from moratorium.regime.verdict import Verdict
 from moratorium.scenario._load import Scenario
+from moratorium.treaty import Treaty
+from moratorium.treaty.readings import resolve
 
-__all__ = ["RunResult", "demo_keys", "result_json", "run_scenario", "write_log", "write_run"]
+__all__ = ["RunResult", "demo_keys", "inputs_json", "result_json", "run_scenario", "write_log", "write_run"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class RunResult:
     steps: tuple[TimelineStep, ...]
     verdicts: tuple[Verdict, ...]
     keyring: dict[str, PublicKey]
+    readings: Mapping[str, str] = field(default_factory=dict)
+    assume_adopted: tuple[str, ...] = ()
 
 
 def demo_keys(scenario: Scenario) -> dict[str, PartyKey]:
@@ -41,8 +46,12 @@ def demo_keys(scenario: Scenario) -> dict[str, PartyKey]:
     return {p.id: PartyKey.derive(p.id, scenario.seed) for p in scenario.treaty.parties}
 
 
-def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | bool | None = True) -> RunResult:
+def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | bool | None = True,
+                 readings: Mapping[str, str] | None = None, assume_adopted: Sequence[str] = ()) -> RunResult:
     """Sign and log every action of ``scenario`` and compute the verdict timeline.
+
+    ``readings`` override the treaty's default readings (``moratorium.treaty.readings``); ``assume_adopted`` names
+    parties treated as having adopted the treaty (a counterfactual for ``conditional_on`` obligations).
 
     ``reach``: the reach analysis for reach-defined obligations; True (the default) uses
     ``moratorium.geo.territory.TerritoryDistance`` (exact WGS84 geodesics to Natural Earth borders) when the
@@ -58,15 +67,37 @@ def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | bool | None = Tru
             reach = None
     elif reach is False:
         reach = None
+    applied = resolve(scenario.treaty, readings)
+    for party in assume_adopted:
+        scenario.treaty.party(party)  # NotFoundError naming the parties
     keys = demo_keys(scenario)
     keyring = {party: key.public for party, key in keys.items()}
     log = MemoryLog(verifier=lambda signed: verify_entry(signed, keyring))
     for step in scenario.steps:
         log.append(step.signed)  # signed with the demo keys when the scenario was loaded
     entries = tuple(log.entries())
-    steps, verdicts = timeline(scenario.treaty, entries, reach=reach)
+    steps, verdicts = timeline(scenario.treaty, entries, reach=reach, readings=applied,
+                               assume_adopted=assume_adopted)
     return RunResult(scenario=scenario, entries=entries, steps=tuple(steps), verdicts=tuple(verdicts),
-                     keyring=keyring)
+                     keyring=keyring, readings=applied, assume_adopted=tuple(assume_adopted))
+
+
+def inputs_json(treaty: Treaty, entries: Sequence[SignedEntry], readings: Mapping[str, str],
+                assume_adopted: Sequence[str] = ()) -> dict[str, Any]:
+    """What a verdict was computed from: the treaty's canonical hash, the digest of the claims in the log, the
+    engine's version, the installed dependency set (``requirements.lock``'s hash when installed from it) and the
+    readings. Two installs computing from the same record print the same block."""
+    from moratorium._provenance import engine_version, lock_sha256
+    from moratorium.regime.claims import claims_digest
+    from moratorium.regime.state import replay
+
+    st = replay(treaty, entries)
+    out: dict[str, Any] = {"treaty_sha256": treaty.sha256, "claims_sha256": claims_digest(st.claims),
+                           "engine_version": engine_version(), "lock_sha256": lock_sha256(),
+                           "readings": dict(readings)}
+    if assume_adopted:
+        out["assume_adopted"] = list(assume_adopted)
+    return out
 
 
 def result_json(result: RunResult) -> dict[str, Any]:
@@ -82,6 +113,7 @@ def result_json(result: RunResult) -> dict[str, Any]:
     return {
         "scenario": result.scenario.id,
         "treaty": result.scenario.treaty.id,
+        "inputs": inputs_json(result.scenario.treaty, result.entries, result.readings, result.assume_adopted),
         "entries": len(result.entries),
         "timeline": timeline_json,
         "verdicts": [v.to_json() for v in result.verdicts],

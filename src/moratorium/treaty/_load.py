@@ -28,8 +28,9 @@ from moratorium.treaty._model import (
     Zone,
 )
 from moratorium.treaty._schema import QuotaModel, TreatyFile
+from moratorium.treaty.readings import KNOWN, Reading
 
-__all__ = ["load_treaty", "load_treaty_text"]
+__all__ = ["canonical_sha256", "load_treaty", "load_treaty_text"]
 
 
 def load_treaty(id_or_path: str | Path) -> Treaty:
@@ -60,6 +61,19 @@ def load_treaty_text(text: str, *, label: str) -> Treaty:
     data, lines = load_yaml(label, text=text)
     doc = validate(TreatyFile, data, file=label, lines=lines)
     return _Builder(doc, label, lines).build()
+
+
+def canonical_sha256(doc: TreatyFile) -> str:
+    """SHA-256 (hex) of the RFC 8785 canonical JSON of a validated treaty file.
+
+    The validated model is hashed, not the file's bytes: comments, key order, quoting and YAML style do not change
+    it; defaults are filled in, so leaving out a default and writing it out hash alike.
+    """
+    import hashlib
+
+    import rfc8785
+
+    return hashlib.sha256(rfc8785.dumps(doc.model_dump(mode="json", by_alias=True))).hexdigest()
 
 
 class _Builder:
@@ -129,6 +143,12 @@ class _Builder:
                 self.refs(o.category, categories, "category", (*path, "category"))
             if o.reach_of is not None:
                 self.refs(o.reach_of, parties, "party", (*path, "reach_of"))
+            self.refs(o.conditional_on, obligations, "obligation", (*path, "conditional_on"))
+            for j, other in enumerate(o.conditional_on):
+                if next(x for x in doc.obligations if x.id == other).party == o.party:
+                    raise self.fail(f"{o.id} cannot be conditional on {other!r}, an obligation of the same party",
+                                    (*path, "conditional_on", j))
+        readings = self.readings()
         for i, r in enumerate(doc.reciprocity):
             path = ("reciprocity", i)
             self.refs(r.suspends, obligations, "obligation", (*path, "suspends"))
@@ -169,7 +189,8 @@ class _Builder:
                 id=o.id, party=o.party, kind=o.kind, activity=o.activity, zone=o.zone, description=o.description,
                 item_classes=tuple(o.item_classes), launcher_classes=tuple(o.launcher_classes),
                 systems=tuple(o.systems), period_from=o.period.start, period_until=o.period.until,
-                category=o.category, limit=o.limit, freeze_date=o.freeze_date, reach_of=o.reach_of)
+                category=o.category, limit=o.limit, freeze_date=o.freeze_date, reach_of=o.reach_of,
+                conditional_on=tuple(o.conditional_on))
                 for o in doc.obligations),
             reciprocity=tuple(Reciprocity(
                 id=r.id, suspends=tuple(r.suspends), party=r.party, zone=r.zone, description=r.description,
@@ -180,8 +201,26 @@ class _Builder:
                                                  description=n.description, parties=tuple(n.parties))
                                 for n in doc.notifications),
             categories=tuple(doc.categories), european_russia=doc.european_russia,
-            territorial_view=doc.territorial_view, path=self.label,
+            territorial_view=doc.territorial_view, path=self.label, readings=readings,
+            sha256=canonical_sha256(doc),
         )
+
+    def readings(self) -> tuple[Reading, ...]:
+        out = []
+        for key, r in self.doc.readings.items():
+            path: tuple[str | int, ...] = ("readings", key)
+            if key not in KNOWN:
+                raise self.fail(f"unknown reading {key!r}; known: {', '.join(KNOWN)}", path)
+            for j, value in enumerate(r.admits):
+                if value not in KNOWN[key]:
+                    raise self.fail(f"reading {key} has no value {value!r}; the engine knows: "
+                                    f"{', '.join(KNOWN[key])}", (*path, "admits", j))
+            if r.default not in r.admits:
+                raise self.fail(f"default {r.default!r} is not among the admitted values "
+                                f"({', '.join(r.admits)})", (*path, "default"))
+            admits = (r.default, *(v for v in r.admits if v != r.default))
+            out.append(Reading(key=key, default=r.default, admits=admits, description=r.description))
+        return tuple(out)
 
     def quota(self, steps: Sequence[QuotaModel], path: tuple[str | int, ...]) -> tuple[QuotaStep, ...]:
         out: list[QuotaStep] = []

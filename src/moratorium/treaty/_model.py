@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from moratorium.treaty.readings import Reading
 
 __all__ = [
     "EUROPEAN_RUSSIA_DEFINITIONS",
+    "Activity",
     "InspectionRight",
     "ItemClass",
     "LauncherClass",
     "NotificationDuty",
     "Obligation",
+    "ObligationKind",
     "Party",
     "QuotaStep",
     "RangeBand",
@@ -20,6 +25,9 @@ __all__ = [
     "Verification",
     "Zone",
 ]
+
+ObligationKind = Literal["ban", "ceiling", "freeze", "reach-ban"]
+Activity = Literal["deploy", "possess", "produce", "flight-test"]
 
 EUROPEAN_RUSSIA_DEFINITIONS = ("federal-districts", "urals-line", "attu", "continental")
 """Ways to draw "European Russia" (reference/catalog.md, "Zones"); a treaty file picks one."""
@@ -117,8 +125,8 @@ class Obligation:
 
     id: str
     party: str
-    kind: str
-    activity: str
+    kind: ObligationKind
+    activity: Activity
     zone: str
     description: str
     item_classes: tuple[str, ...] = ()
@@ -130,6 +138,9 @@ class Obligation:
     limit: int | None = None
     freeze_date: str | None = None
     reach_of: str | None = None
+    conditional_on: tuple[str, ...] = ()
+    """Obligations of other parties this one was offered only in return for: it is not in force until every
+    party owing one of them has adopted the treaty (Russia's 9M729 pledge of 26 Oct 2020)."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +229,9 @@ class Treaty:
     territorial_view: str = "de-jure"
     in_force_from: str | None = None
     path: str | None = None
+    readings: tuple[Reading, ...] = ()
+    sha256: str = ""
+    """SHA-256 (hex) of the RFC 8785 canonical form of the validated treaty file: what adoption entries pin."""
 
     def party(self, party_id: str) -> Party:
         from moratorium.errors import NotFoundError

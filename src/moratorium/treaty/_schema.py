@@ -24,6 +24,20 @@ class SourceModel(_Strict):
     id: str
     title: str
     url: str | None = None
+    accessed: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    confidence: Literal["low", "medium", "high"] | None = None
+
+    _accessed = field_validator("accessed", mode="before")(date_text)
+
+
+class AccessionModel(_Strict):
+    """A bloc member's accession: ``country`` (ISO 3166-1 alpha-3) joined on ``date`` (data for a dated
+    membership; ``members`` lists the membership at the treaty's date)."""
+
+    country: str = Field(pattern=r"^[A-Z]{3}$")
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+    _d = field_validator("date", mode="before")(date_text)
 
 
 class PartyModel(_Strict):
@@ -32,6 +46,7 @@ class PartyModel(_Strict):
     kind: Literal["state", "bloc"] = "state"
     countries: list[str] = []
     members: list[str] = []
+    accessions: list[AccessionModel] = []
 
     @field_validator("countries", "members")
     @classmethod
@@ -85,7 +100,7 @@ class ZoneModel(_Strict):
     description: str | None = None
     countries: list[str] = []
     subjects: list[str] = []
-    russia: Literal["european", "asian", "all"] | None = None
+    russia: Literal["european", "asian", "far-east", "all"] | None = None
     sites: list[str] = []
     everywhere: bool = False
     exclude_countries: list[str] = []
@@ -125,6 +140,7 @@ class ObligationModel(_Strict):
     limit: int | None = Field(default=None, ge=0)
     freeze_date: str | None = Field(default=None, pattern=_DATE)
     reach_of: str | None = None
+    conditional_on: list[str] = []
 
     _d = field_validator("freeze_date", mode="before")(date_text)
 
@@ -194,6 +210,22 @@ class NotificationModel(_Strict):
     parties: list[str] = []
 
 
+class ReadingModel(_Strict):
+    default: str
+    admits: list[str] = Field(min_length=1)
+    description: str | None = None
+
+    @field_validator("default", "admits", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> object:
+        # YAML reads `false` and `true` as booleans; readings are named values
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, list):
+            return [str(v).lower() if isinstance(v, bool) else v for v in value]
+        return value
+
+
 class TreatyFile(_Strict):
     id: str = Field(pattern=_ID)
     name: str
@@ -212,5 +244,6 @@ class TreatyFile(_Strict):
     reciprocity: list[ReciprocityModel] = []
     verification: VerificationModel = VerificationModel()
     notifications: list[NotificationModel] = []
+    readings: dict[str, ReadingModel] = {}
 
     _d = field_validator("date", "in_force_from", mode="before")(date_text)

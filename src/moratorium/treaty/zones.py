@@ -44,10 +44,11 @@ def is_european_russia(place: Place, definition: str) -> bool:
 
 
 def _in_russia(place: Place, treaty: Treaty) -> bool:
-    if place.country == "RUS":
-        return True
-    # Crimea and Sevastopol count as Russian only under a treaty that adopts the de facto view.
-    return treaty.territorial_view == "de-facto" and place.subject in CONTESTED_SUBJECTS
+    # Crimea and Sevastopol count as Russian only under the de facto reading, whichever country a gazetteer or
+    # an entry gives for the point (Natural Earth's admin-1 files them under Russia's administration).
+    if place.subject in CONTESTED_SUBJECTS:
+        return treaty.territorial_view == "de-facto"
+    return place.country == "RUS"
 
 
 def in_zone(place: Place, zone: Zone, treaty: Treaty) -> bool:
@@ -65,6 +66,8 @@ def in_zone(place: Place, zone: Zone, treaty: Treaty) -> bool:
     if zone.russia is not None and _in_russia(place, treaty):
         if zone.russia == "all":
             return True
+        if zone.russia == "far-east":
+            return place.subject is not None and RUSSIAN_SUBJECTS.get(place.subject, ("", ""))[1] == "FE"
         european = is_european_russia(place, treaty.european_russia)
         return european if zone.russia == "european" else not european
     return False

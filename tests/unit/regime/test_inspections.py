@@ -10,8 +10,10 @@ from moratorium.errors import ConflictError, InputError, NotFoundError
 from moratorium.ledger.entry import Entry
 from moratorium.ledger.keys import PartyKey, sign_entry
 from moratorium.regime import selection
+from moratorium.regime.claims import catalog_entries
 from moratorium.regime.compliance import evaluate
 from moratorium.regime.state import Replayer
+from moratorium.regime.verdict import Verdict
 from moratorium.treaty import load_treaty
 
 TREATY = load_treaty("ru-2020-offer")
@@ -29,8 +31,11 @@ class Log:
         self.seq += 1
         return self.seq - 1
 
+    def verdict(self, obligation: str) -> Verdict:
+        return next(v for v in evaluate(TREATY, self.replayer.state) if v.obligation == obligation)
+
     def status(self, obligation: str) -> str:
-        return next(v.status for v in evaluate(TREATY, self.replayer.state) if v.obligation == obligation)
+        return self.verdict(obligation).status
 
 
 def nonce(party: str, ctx: str) -> bytes:
@@ -40,6 +45,10 @@ def nonce(party: str, ctx: str) -> bytes:
 @pytest.fixture
 def log() -> Log:
     lg = Log()
+    for party in ("RU", "NATO"):  # each party signs its own catalogue claims: verdicts count only the record's
+        for entry in catalog_entries(party, effective="2021-01-01",
+                                     claimants={"RU"} if party == "RU" else {"US", "FAZ"}):
+            lg.add(party, "claim", "2021-01-01", entry.body)
     lg.add("RU", "treaty-adoption", "2021-01-01", {"treaty": "ru-2020-offer"})
     lg.add("NATO", "treaty-adoption", "2021-01-01", {"treaty": "ru-2020-offer"})
     lg.add("RU", "declaration", "2021-01-02", {"holdings": [
@@ -113,12 +122,15 @@ def test_windows_are_enforced(log: Log) -> None:
 def test_findings_feed_the_compliance_engine(log: Log) -> None:
     log.add("NATO", "observation", "2021-01-03", {"party": "RU", "site": "chernyakhovsk", "source": "imagery",
                                                   "confidence": "low", "items": [{"system": "9m729"}]})
-    assert log.status("ru-no-9m729-european-russia") == "unverified"
+    # NATO's imagery is NATO's view; Russia does not accept the allegation
+    assert log.verdict("ru-no-9m729-european-russia").perspectives == {"RU": "compliant", "NATO": "violation"}
+    assert log.status("ru-no-9m729-european-russia") == "disputed"
     request(log, "k1", "2021-02-01T08:00:00Z")
     log.add("NATO", "inspection-report", "2021-02-01", {
         "inspection": "k1", "arrived": "2021-02-01T10:00:00Z", "departed": "2021-02-01T20:00:00Z",
         "findings": [{"item": "canister-length", "category": "conforming"}]})
     assert log.status("ru-no-9m729-european-russia") == "compliant"  # the allegation is cleared
+    assert log.verdict("ru-no-9m729-european-russia").basis == "inspected"
     request(log, "k2", "2021-06-01T08:00:00Z")
     log.add("NATO", "inspection-report", "2021-06-01", {
         "inspection": "k2", "arrived": "2021-06-01T10:00:00Z", "departed": "2021-06-01T20:00:00Z",
@@ -147,4 +159,6 @@ def test_host_countersigns_with_dissent(log: Log) -> None:
     log.add("RU", "inspection-countersign", "2021-02-02", {"inspection": "k1", "report": seq,
                                                            "dissent": "these are 9M728 canisters"})
     assert log.replayer.state.inspections["k1"].dissent == "these are 9M728 canisters"
-    assert log.status("ru-no-9m729-european-russia") == "unverified"
+    # an ambiguous finding stays the inspector's allegation: each side reads it its own way
+    assert log.verdict("ru-no-9m729-european-russia").perspectives == {"RU": "compliant", "NATO": "violation"}
+    assert log.status("ru-no-9m729-european-russia") == "disputed"

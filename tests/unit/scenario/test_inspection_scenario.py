@@ -40,8 +40,8 @@ def test_findings_change_the_verdicts() -> None:
     caught = doc["covert"][0]["caught"]
     if caught:
         assert (report_seq, "ru-no-9m729-european-russia", "compliant", "violation") in changes
-        # the 9M729's range is contested, so the INF-range pledge is only unverified
-        assert (report_seq, "ru-moratorium-europe", "compliant", "unverified") in changes
+        # the 9M729's range is contested: an INF-range missile by NATO's claims, not by Russia's (480 km)
+        assert (report_seq, "ru-moratorium-europe", "compliant", "disputed") in changes
     else:
         assert not [c for c in changes if c[0] == report_seq]
     assert doc["covert"][0]["detection_probability"] == 0.375
