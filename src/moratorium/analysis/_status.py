@@ -24,7 +24,7 @@ from moratorium.analysis._deployments import Deployment, treaty_party
 from moratorium.catalog import Catalog
 from moratorium.regime.matching import CONTESTED, DEFINITE, NONE, match_item
 from moratorium.treaty import Obligation, Treaty
-from moratorium.treaty.classify import classify_system, effective_range_km
+from moratorium.treaty.classify import claim_interval, classify_system, counted_range_claims
 from moratorium.treaty.zones import in_zone
 
 __all__ = ["BANNED", "CONTESTED_STATUS", "OUT_OF_SCOPE", "PERMITTED", "ItemStatus", "Reach", "item_status"]
@@ -57,23 +57,24 @@ class ItemStatus:
                 "claims": list(self.claims), "triggers": list(self.triggers), "note": self.note}
 
 
-def _level(flags: list[bool]) -> str:
-    if flags and all(flags):
-        return DEFINITE
-    return CONTESTED if any(flags) else NONE
-
-
 def _reach_level(treaty: Treaty, catalog: Catalog, ob: Obligation, dep: Deployment, reach: Reach | None) -> str:
     """Reach-defined ban: can the system reach ``ob.reach_of``'s territory from where it is, by its counted
-    claims? (The rule of ``regime.compliance``; without a reach analysis the answer is contested.)"""
-    if dep.system is None or ob.reach_of is None:
-        return CONTESTED
-    if reach is None:
+    claims? The rule of ``regime.compliance``: a claim reaches if its whole interval does, misses if none of it
+    does; without a reach analysis or a range claim the answer is contested."""
+    if dep.system is None or ob.reach_of is None or reach is None:
         return CONTESTED
     system = catalog.systems[dep.system]
+    counted, _ = counted_range_claims(system)
+    if not counted:
+        return CONTESTED
     distance = reach.min_distance_km(dep.place.lat, dep.place.lon, treaty.party(ob.reach_of).territory)
-    counted = [c for c in system.ranges_km if not c.unverified] or list(system.ranges_km)
-    return _level([effective_range_km(c) >= distance for c in counted])
+    flags = []
+    for c in counted:
+        interval = claim_interval(c)
+        flags.append(DEFINITE if interval.low >= distance else NONE if interval.high < distance else CONTESTED)
+    if all(f == DEFINITE for f in flags):
+        return DEFINITE
+    return NONE if all(f == NONE for f in flags) else CONTESTED
 
 
 def _status(treaty: Treaty, catalog: Catalog, dep: Deployment, party: str,

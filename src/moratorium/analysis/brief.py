@@ -124,7 +124,7 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
         for d in c.deployments:
             if not _strike(catalog, d):
                 continue
-            claim = reading_claim(catalog.systems[d.system or ""].ranges_km, "longest")
+            claim = reading_claim(catalog.systems[d.system or ""], "longest")
             per_claim = {r["claim"]: r["status"] for r in c.status[(d.id, tr.id)].claims}
             layers.append(MapLayer(d.place.lat, d.place.lon, claim.value, d.id,
                                    per_claim.get(claim.id) == "banned"))
@@ -314,7 +314,7 @@ def brief_html(scenario: Scenario, *, at: str | None = None, catalog: Catalog | 
         if not _strike(catalog, d):
             continue
         system = catalog.systems[d.system or ""]
-        claim = reading_claim(system.ranges_km, "longest")
+        claim = reading_claim(system, "longest")
         layers.append(MapLayer(d.place.lat, d.place.lon, claim.value, d.id, False))
         party = treaty_party(treaty, d)
         own = set(party.territory) if party else set()

@@ -23,7 +23,7 @@ from moratorium.analysis._deployments import Deployment, deployments_at, treaty_
 from moratorium.analysis._status import BANNED, CONTESTED_STATUS, ItemStatus, Reach, item_status
 from moratorium.analysis.verification import Coverage, coverage
 from moratorium.analysis.warning import STRIKE_TYPES, warning_minutes
-from moratorium.catalog import Catalog, Claim, load_catalog
+from moratorium.catalog import Catalog, Claim, System, load_catalog
 from moratorium.errors import InputError
 from moratorium.scenario import Scenario
 from moratorium.treaty import Treaty
@@ -37,9 +37,12 @@ READINGS = ("shortest", "longest")
 """Every disputed range read at its shortest counted claim, or at its longest."""
 
 
-def reading_claim(claims: tuple[Claim, ...], reading: str) -> Claim:
-    """The claim a reading takes: the shortest or longest counted (verified) range claim."""
-    counted = [c for c in claims if not c.unverified] or list(claims)
+def reading_claim(system: System, reading: str) -> Claim:
+    """The claim a reading takes: the shortest or longest of the claims that decide the system's class
+    (``treaty.classify.counted_range_claims``: verified figures first, bounds only where no figure is claimed)."""
+    from moratorium.treaty.classify import counted_range_claims
+
+    counted, _ = counted_range_claims(system)
     return (min if reading == "shortest" else max)(counted, key=lambda c: (c.value, c.id))
 
 
@@ -156,7 +159,7 @@ def _chosen(catalog: Catalog, rows: list[dict[str, Any]], reading: str) -> list[
     for r in rows:
         if reading == "shortest" and r["capability"] != "definite":
             continue
-        if r["claim"] == reading_claim(catalog.systems[r["system"]].ranges_km, reading).id:
+        if r["claim"] == reading_claim(catalog.systems[r["system"]], reading).id:
             out.append(r)
     return out
 
