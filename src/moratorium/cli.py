@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from moratorium._cli import assurance, geo, ledger, node, record, spine
+from moratorium._cli import analysis, assurance, geo, ledger, node, record, spine
 
 __all__ = ["app", "main"]
 
@@ -44,7 +44,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """Verify a reciprocal missile moratorium between parties that do not trust each other."""
 
 
-for _module in (spine, geo, ledger, assurance, node, record):
+for _module in (spine, geo, ledger, assurance, node, record, analysis):
     _module.register(app)
 
 
