@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import os
 import re
 import struct
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -64,7 +65,7 @@ class TileSource(Protocol):
 
     @property
     def size(self) -> int: ...
-    def iter_leaves(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bytes, bytes]]: ...
+    def leaf_batches(self, start: int = 0, stop: int | None = None) -> Iterator[list[tuple[int, bytes, bytes]]]: ...
     def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]: ...
 
 
@@ -142,13 +143,10 @@ def tiles_for_size(size: int) -> Iterator[tuple[int, int, int]]:
 
 def encode_bundle(entries: Sequence[bytes]) -> bytes:
     """An entry bundle: each entry prefixed with its big-endian uint16 length."""
-    out = bytearray()
     for data in entries:
         if len(data) > MAX_ENTRY_BYTES:
             raise InputError(f"an entry of {len(data)} bytes does not fit a bundle (at most {MAX_ENTRY_BYTES})")
-        out += struct.pack(">H", len(data))
-        out += data
-    return bytes(out)
+    return b"".join([len(data).to_bytes(2, "big") + data for data in entries])
 
 
 def decode_bundle(data: bytes) -> list[bytes]:
@@ -186,7 +184,7 @@ def read_tile(source: TileSource, level: int, index: int, width: int = TILE_WIDT
     _check_available(source, level, index, width)
     start = index * TILE_WIDTH
     if level == 0:
-        rows = [h for _seq, _data, h in source.iter_leaves(start, start + width)]
+        rows = [h for batch in source.leaf_batches(start, start + width) for _seq, _data, h in batch]
     else:
         rows = [h for _i, h in source.iter_nodes(TILE_HEIGHT * level, start, start + width)]
     if len(rows) != width:
@@ -198,7 +196,7 @@ def read_bundle(source: TileSource, index: int, width: int = TILE_WIDTH) -> byte
     """The entry bundle ``index`` of ``width`` entries, read from the stored leaves."""
     _check_available(source, 0, index, width)
     start = index * TILE_WIDTH
-    return encode_bundle([data for _seq, data, _h in source.iter_leaves(start, start + width)])
+    return encode_bundle([data for batch in source.leaf_batches(start, start + width) for _seq, data, _h in batch])
 
 
 @dataclass(frozen=True)
@@ -224,6 +222,34 @@ def _write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+class _Writer:
+    """Atomic file writes on one background thread, at most ``depth`` queued; the first failure is re-raised."""
+
+    def __init__(self, depth: int = 64) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiles-writer")
+        self._pending: deque[Future[None]] = deque()
+        self._depth = depth
+
+    def write(self, path: Path, data: bytes) -> None:
+        self._pending.append(self._pool.submit(_write, path, data))
+        while len(self._pending) > self._depth:
+            self._pending.popleft().result()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            while self._pending:
+                future = self._pending.popleft()
+                if exc is None:
+                    future.result()
+                else:
+                    future.cancel()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 def export_tiles(source: TileSource, out_dir: Path, note: str, *,
@@ -262,31 +288,36 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *,
     while first < level0 and present(first):
         first += 1
     skipped += 2 * first
-    rows = source.iter_leaves(first * TILE_WIDTH, size)
-    for n in range(first, level0):
-        start = n * TILE_WIDTH
-        width = min(TILE_WIDTH, size - start)
-        hashes: list[bytes] = []
-        leaves: list[bytes] = []
-        for seq, data, leaf_hash in itertools.islice(rows, width):
-            if seq != start + len(hashes) or _sha256(b"\x00" + data).digest() != leaf_hash:
-                raise VerificationError(f"entry {seq}: stored leaf hash does not match its bytes")
-            hashes.append(leaf_hash)
-            leaves.append(data)
-        if len(hashes) != width:
-            raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
-        if width == TILE_WIDTH and n > first and present(n):
-            skipped += 2
-        else:
-            tile = b"".join(hashes)
-            bundle = encode_bundle(leaves)
-            _write(out_dir / tile_path(0, n, width), tile)
-            _write(out_dir / entries_path(n, width), bundle)
-            tiles += 1
-            bundles += 1
-            written += len(tile) + len(bundle)
-        if progress is not None:
-            progress(n + 1, level0)
+    # Reading and hashing run here while a writer thread does the file system calls (they release the GIL).
+    with _Writer() as writer:
+        n = first
+        for batch in source.leaf_batches(first * TILE_WIDTH, size):
+            for offset in range(0, len(batch), TILE_WIDTH):
+                rows = batch[offset : offset + TILE_WIDTH]
+                start = n * TILE_WIDTH
+                width = min(TILE_WIDTH, size - start)
+                if len(rows) != width or rows[0][0] != start or rows[-1][0] != start + width - 1:
+                    raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
+                leaves = [data for _seq, data, _h in rows]
+                hashes = [h for _seq, _data, h in rows]
+                if [_sha256(b"\x00" + data).digest() for data in leaves] != hashes:
+                    bad = next(q for q, d, h in rows if _sha256(b"\x00" + d).digest() != h)
+                    raise VerificationError(f"entry {bad}: stored leaf hash does not match its bytes")
+                if width == TILE_WIDTH and n > first and present(n):
+                    skipped += 2
+                else:
+                    tile = b"".join(hashes)
+                    bundle = encode_bundle(leaves)
+                    writer.write(out_dir / tile_path(0, n, width), tile)
+                    writer.write(out_dir / entries_path(n, width), bundle)
+                    tiles += 1
+                    bundles += 1
+                    written += len(tile) + len(bundle)
+                n += 1
+                if progress is not None:
+                    progress(n, level0)
+        if n != level0:
+            raise VerificationError(f"the store lacks entries from {n * TILE_WIDTH} (size {size})")
     for level, n, width in tiles_for_size(size):
         if level == 0:
             continue
