@@ -25,13 +25,10 @@ import hashlib
 import os
 import re
 import struct
-import tempfile
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from moratorium.errors import InputError, VerificationError
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote
@@ -65,7 +62,7 @@ class TileSource(Protocol):
 
     @property
     def size(self) -> int: ...
-    def leaf_batches(self, start: int = 0, stop: int | None = None) -> Iterator[list[tuple[int, bytes, bytes]]]: ...
+    def leaf_batches(self, start: int = 0, stop: int | None = None) -> Iterator[list[tuple[bytes, bytes]]]: ...
     def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]: ...
 
 
@@ -184,7 +181,7 @@ def read_tile(source: TileSource, level: int, index: int, width: int = TILE_WIDT
     _check_available(source, level, index, width)
     start = index * TILE_WIDTH
     if level == 0:
-        rows = [h for batch in source.leaf_batches(start, start + width) for _seq, _data, h in batch]
+        rows = [h for batch in source.leaf_batches(start, start + width) for _data, h in batch]
     else:
         rows = [h for _i, h in source.iter_nodes(TILE_HEIGHT * level, start, start + width)]
     if len(rows) != width:
@@ -196,7 +193,7 @@ def read_bundle(source: TileSource, index: int, width: int = TILE_WIDTH) -> byte
     """The entry bundle ``index`` of ``width`` entries, read from the stored leaves."""
     _check_available(source, 0, index, width)
     start = index * TILE_WIDTH
-    return encode_bundle([data for batch in source.leaf_batches(start, start + width) for _seq, data, _h in batch])
+    return encode_bundle([data for batch in source.leaf_batches(start, start + width) for data, _h in batch])
 
 
 @dataclass(frozen=True)
@@ -211,12 +208,21 @@ class ExportReport:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` at ``path`` atomically (temporary file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    """Write ``data`` at ``path`` atomically: a temporary file beside it, then a rename (readers of a static
+    server never see half a tile). One writer per directory tree, so the temporary name need not be random."""
+    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -224,43 +230,84 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-class _Writer:
-    """Atomic file writes on one background thread, at most ``depth`` queued; the first failure is re-raised."""
-
-    def __init__(self, depth: int = 64) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiles-writer")
-        self._pending: deque[Future[None]] = deque()
-        self._depth = depth
-
-    def write(self, path: Path, data: bytes) -> None:
-        self._pending.append(self._pool.submit(_write, path, data))
-        while len(self._pending) > self._depth:
-            self._pending.popleft().result()
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        try:
-            while self._pending:
-                future = self._pending.popleft()
-                if exc is None:
-                    future.result()
-                else:
-                    future.cancel()
-        finally:
-            self._pool.shutdown(wait=True)
+def _present(out_dir: Path, size: int, n: int) -> bool:
+    """Level-0 tile ``n`` and its bundle are full and already written (immutable: skipped)."""
+    return (size - n * TILE_WIDTH >= TILE_WIDTH and (out_dir / tile_path(0, n)).exists()
+            and (out_dir / entries_path(n)).exists())
 
 
-def export_tiles(source: TileSource, out_dir: Path, note: str, *,
-                 progress: Callable[[int, int], None] | None = None) -> ExportReport:
+def _export_level0(source: TileSource, out_dir: Path, size: int, first: int, stop: int) -> tuple[int, int, int]:
+    """Write level-0 tiles and bundles ``first <= n < stop`` from one pass over their leaf rows; every leaf's
+    bytes are hashed and compared with the stored leaf hash. Returns ``(written, skipped, bytes)``."""
+    written = skipped = nbytes = 0
+    n = first
+    end = min(size, stop * TILE_WIDTH)
+    for batch in source.leaf_batches(first * TILE_WIDTH, end):
+        for offset in range(0, len(batch), TILE_WIDTH):
+            rows = batch[offset : offset + TILE_WIDTH]
+            start = n * TILE_WIDTH
+            width = min(TILE_WIDTH, size - start)
+            if len(rows) != width:
+                raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
+            leaves = [data for data, _h in rows]
+            hashes = [h for _data, h in rows]
+            if [_sha256(b"\x00" + data).digest() for data in leaves] != hashes:
+                bad = next(start + i for i, (d, h) in enumerate(rows) if _sha256(b"\x00" + d).digest() != h)
+                raise VerificationError(f"entry {bad}: stored leaf hash does not match its bytes")
+            if width == TILE_WIDTH and n > first and _present(out_dir, size, n):
+                skipped += 2
+            else:
+                tile = b"".join(hashes)
+                bundle = encode_bundle(leaves)
+                _write(out_dir / tile_path(0, n, width), tile)
+                _write(out_dir / entries_path(n, width), bundle)
+                written += 1
+                nbytes += len(tile) + len(bundle)
+            n += 1
+    if n != stop:
+        raise VerificationError(f"the store lacks entries from {n * TILE_WIDTH} (size {size})")
+    return written, skipped, nbytes
+
+
+def _export_level0_worker(url: str, out_dir: str, size: int, first: int, stop: int) -> tuple[int, int, int]:
+    """``_export_level0`` in a worker process, over its own connection to the store at ``url``."""
+    from moratorium.store.logstore import LogStore
+
+    store = LogStore(url, create=False)
+    try:
+        return _export_level0(_StoreSource(store, size), Path(out_dir), size, first, stop)
+    finally:
+        store.close()
+
+
+class _StoreSource:
+    """The part of ``TileSource`` a worker needs, over a bare ``LogStore``."""
+
+    def __init__(self, store: Any, size: int) -> None:
+        self._store = store
+        self.size = size
+
+    def leaf_batches(self, start: int = 0, stop: int | None = None) -> Iterator[list[tuple[bytes, bytes]]]:
+        return self._store.leaf_batches(start, self.size if stop is None else stop)  # type: ignore[no-any-return]
+
+    def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
+        return self._store.iter_nodes(level, start, stop)  # type: ignore[no-any-return]
+
+
+_PARALLEL_MIN_TILES = 512
+"""Below this many level-0 tiles, export in this process only (a worker's start-up would cost more)."""
+
+
+def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int = 1) -> ExportReport:
     """Write the tiles, entry bundles and ``checkpoint`` of the tree that ``note`` (a signed checkpoint) states.
 
     Every tile is written from the stored hashes; every leaf's bytes are hashed once and compared with its stored
     leaf hash, and the root folded from the written tiles must equal the checkpoint's root, so a corrupt store
     is refused (``VerificationError``) rather than published. Full tiles and bundles already present in
     ``out_dir`` are immutable and skipped; partial ones are rewritten; the checkpoint is written last, so a
-    reader never sees a checkpoint whose tiles are missing. ``progress(done, total)`` counts level-0 tiles.
+    reader never sees a checkpoint whose tiles are missing. With ``workers > 1`` and a store reachable by URL
+    (``source.url``, as ``SqlLog`` has), ranges of level-0 tiles are exported by worker processes (the standard
+    library's process pool), since reading and hashing a million leaves is CPU-bound.
     The signature on ``note`` is the caller's business (it is published as given).
     """
     cp = Checkpoint.parse(SignedNote.parse(note).text)
@@ -276,48 +323,27 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *,
             raise InputError(f"{out_dir} holds the tiles of another log ({old.origin!r}, not {cp.origin!r})",
                              file=str(out_dir))
     size = cp.size
-    tiles = bundles = skipped = written = 0
     level0 = -(-size // TILE_WIDTH)
-    # Level 0 and the bundles come from the same leaf rows, read once, in one pass from the first tile to write.
-    def present(n: int) -> bool:
-        width = min(TILE_WIDTH, size - n * TILE_WIDTH)
-        return (width == TILE_WIDTH and (out_dir / tile_path(0, n)).exists()
-                and (out_dir / entries_path(n)).exists())
-
     first = 0
-    while first < level0 and present(first):
+    while first < level0 and _present(out_dir, size, first):
         first += 1
-    skipped += 2 * first
-    # Reading and hashing run here while a writer thread does the file system calls (they release the GIL).
-    with _Writer() as writer:
-        n = first
-        for batch in source.leaf_batches(first * TILE_WIDTH, size):
-            for offset in range(0, len(batch), TILE_WIDTH):
-                rows = batch[offset : offset + TILE_WIDTH]
-                start = n * TILE_WIDTH
-                width = min(TILE_WIDTH, size - start)
-                if len(rows) != width or rows[0][0] != start or rows[-1][0] != start + width - 1:
-                    raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
-                leaves = [data for _seq, data, _h in rows]
-                hashes = [h for _seq, _data, h in rows]
-                if [_sha256(b"\x00" + data).digest() for data in leaves] != hashes:
-                    bad = next(q for q, d, h in rows if _sha256(b"\x00" + d).digest() != h)
-                    raise VerificationError(f"entry {bad}: stored leaf hash does not match its bytes")
-                if width == TILE_WIDTH and n > first and present(n):
-                    skipped += 2
-                else:
-                    tile = b"".join(hashes)
-                    bundle = encode_bundle(leaves)
-                    writer.write(out_dir / tile_path(0, n, width), tile)
-                    writer.write(out_dir / entries_path(n, width), bundle)
-                    tiles += 1
-                    bundles += 1
-                    written += len(tile) + len(bundle)
-                n += 1
-                if progress is not None:
-                    progress(n, level0)
-        if n != level0:
-            raise VerificationError(f"the store lacks entries from {n * TILE_WIDTH} (size {size})")
+    url = getattr(source, "url", None)
+    parts = max(1, min(workers, (level0 - first) // (_PARALLEL_MIN_TILES // 2)))
+    if parts > 1 and isinstance(url, str):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        bounds = [first + (level0 - first) * k // parts for k in range(parts + 1)]
+        with ProcessPoolExecutor(max_workers=parts - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_export_level0_worker, url, str(out_dir), size, bounds[k], bounds[k + 1])
+                       for k in range(1, parts)]
+            results = [_export_level0(source, out_dir, size, bounds[0], bounds[1])]
+            results += [f.result() for f in futures]
+    else:
+        results = [_export_level0(source, out_dir, size, first, level0)]
+    tiles = bundles = sum(r[0] for r in results)
+    skipped = 2 * first + sum(r[1] for r in results)
+    written = sum(r[2] for r in results)
     for level, n, width in tiles_for_size(size):
         if level == 0:
             continue

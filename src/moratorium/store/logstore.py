@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -206,12 +206,13 @@ class LogStore:
                 yield int(seq), bytes(data), bytes(leaf_hash)
             pos = end
 
-    def leaf_batches(self, start: int, stop: int, *, batch: int = 16384) -> Iterator[list[tuple[int, bytes, bytes]]]:
-        """The rows of ``iter_leaves`` in lists of up to ``batch``, through the DBAPI cursor: for bulk reads (tile
-        export), where building SQLAlchemy row objects costs several times the query (8 s against 1.7 s for a
-        million rows, measured)."""
+    def leaf_batches(self, start: int, stop: int, *, batch: int = 16384) -> Iterator[list[tuple[bytes, bytes]]]:
+        """``(data, leaf_hash)`` of entries ``start <= seq < stop`` in order, in lists of up to ``batch``, through
+        the DBAPI cursor: for bulk reads (tile export), where building SQLAlchemy row objects costs several times
+        the query (8 s against 1.7 s for a million rows, measured). ``StoreError`` if a row is missing (the
+        sequence numbers are unique, so a full count means every one of them is there)."""
         mark = "?" if self._engine.dialect.paramstyle == "qmark" else "%s"
-        sql = f"SELECT seq, data, leaf_hash FROM ledger_leaf WHERE seq >= {mark} AND seq < {mark} ORDER BY seq"
+        sql = f"SELECT data, leaf_hash FROM ledger_leaf WHERE seq >= {mark} AND seq < {mark} ORDER BY seq"
         dbapi_error: Any = getattr(self._engine.dialect.dbapi, "Error", SQLAlchemyError)
         try:
             with self._engine.connect() as conn:
@@ -221,9 +222,11 @@ class LogStore:
                     while pos < stop:
                         end = min(stop, pos + batch)
                         cursor.execute(sql, (pos, end))
-                        rows: list[tuple[int, bytes, bytes]] = list(cursor.fetchall())
-                        if rows and not isinstance(rows[0][1], bytes):  # PostgreSQL gives memoryview
-                            rows = [(int(q), bytes(d), bytes(h)) for q, d, h in rows]
+                        rows = cast("list[tuple[bytes, bytes]]", cursor.fetchall())
+                        if len(rows) != end - pos:
+                            raise StoreError(f"missing leaf rows in [{pos}, {end})")
+                        if rows and not isinstance(rows[0][0], bytes):  # PostgreSQL gives memoryview
+                            rows = [(bytes(d), bytes(h)) for d, h in rows]
                         yield rows
                         pos = end
                 finally:

@@ -215,6 +215,23 @@ def test_export_is_incremental_and_refuses_another_log(tmp_path: Path, us: Party
     other.close()
 
 
+def test_parallel_export_writes_the_same_files(tmp_path: Path, us: PartyKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    import moratorium.ledger.tiles as tiles_module
+
+    log = _log(tmp_path, us, 256 * 9 + 5)
+    note = make_checkpoint(log, us, origin=ORIGIN)
+    export_tiles(log, tmp_path / "one", note)
+    monkeypatch.setattr(tiles_module, "_PARALLEL_MIN_TILES", 4)
+    report = export_tiles(log, tmp_path / "two", note, workers=3)
+    assert report.tiles == 11 and report.bundles == 10
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    log.close()
+
+
 def test_export_refuses_a_corrupt_leaf_instead_of_publishing_it(tmp_path: Path, us: PartyKey) -> None:
     import sqlite3
 
