@@ -207,9 +207,10 @@ class ExportReport:
     bytes_written: int
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, *, fsync: bool = False) -> None:
     """Write ``data`` at ``path`` atomically: a temporary file beside it, then a rename (readers of a static
-    server never see half a tile). One writer per directory tree, so the temporary name need not be random."""
+    server never see half a tile). One writer per directory tree, so the temporary name need not be random.
+    ``fsync``: the file's bytes are on disk before the rename."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -220,6 +221,8 @@ def _write(path: Path, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
+        if fsync:
+            os.fsync(fd)
     finally:
         os.close(fd)
     try:
@@ -298,7 +301,16 @@ _PARALLEL_MIN_TILES = 512
 """Below this many level-0 tiles, export in this process only (a worker's start-up would cost more)."""
 
 
-def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int = 1) -> ExportReport:
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int = 1,
+                 durable: bool = True) -> ExportReport:
     """Write the tiles, entry bundles and ``checkpoint`` of the tree that ``note`` (a signed checkpoint) states.
 
     Every tile is written from the stored hashes; every leaf's bytes are hashed once and compared with its stored
@@ -307,7 +319,8 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int =
     ``out_dir`` are immutable and skipped; partial ones are rewritten; the checkpoint is written last, so a
     reader never sees a checkpoint whose tiles are missing. With ``workers > 1`` and a store reachable by URL
     (``source.url``, as ``SqlLog`` has), ranges of level-0 tiles are exported by worker processes (the standard
-    library's process pool), since reading and hashing a million leaves is CPU-bound.
+    library's process pool), since reading and hashing a million leaves is CPU-bound. ``durable``: the tiles are
+    synced to disk before the checkpoint is written, and the checkpoint before returning.
     The signature on ``note`` is the caller's business (it is published as given).
     """
     cp = Checkpoint.parse(SignedNote.parse(note).text)
@@ -358,7 +371,13 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int =
     root = _root_from_files(out_dir, size)
     if root != cp.root:
         raise VerificationError(f"the exported tiles give root {root.hex()}, the checkpoint says {cp.root.hex()}")
-    _write(existing, note.encode())
+    if durable:
+        # The tiles reach the disk before the checkpoint that names them, so a crash never leaves a published
+        # checkpoint whose tiles are lost (one sync of the file system: thousands of fsyncs cost far more).
+        os.sync()
+    _write(existing, note.encode(), fsync=durable)
+    if durable:
+        _fsync_dir(out_dir)
     written += len(note.encode())
     return ExportReport(checkpoint=cp, tiles=tiles, bundles=bundles, skipped=skipped, bytes_written=written)
 
