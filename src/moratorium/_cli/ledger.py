@@ -380,9 +380,13 @@ def log_export_tiles(
                                              "this operator key (default: export the latest stored one).",
                                              exists=True, dir_okay=False)] = None,
     origin: Annotated[str | None, typer.Option("--origin", help="Origin line of that fresh checkpoint.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=0, help="Processes to use (0: one per core for big "
+                                         "logs).")] = 0,
     fmt: FormatOpt = TextFormat.text,
 ) -> None:
     """Write the log as C2SP tlog-tiles (checkpoint, tiles, entry bundles) that any static server can serve."""
+    import os
+
     from moratorium.errors import InputError
     from moratorium.ledger.checkpoint import Checkpoint, SignedNote, make_checkpoint
     from moratorium.ledger.tiles import export_tiles
@@ -398,7 +402,7 @@ def log_export_tiles(
             if not notes:
                 raise InputError("the log has no checkpoint to export: sign one (--key, --origin)", file=url)
             note = max(notes, key=lambda n: Checkpoint.parse(SignedNote.parse(n).text).size)
-        report = export_tiles(log, out, note)
+        report = export_tiles(log, out, note, workers=workers or (os.cpu_count() or 1))
     cp = report.checkpoint
     data = {"dir": str(out), "origin": cp.origin, "size": cp.size, "root": _b64(cp.root), "tiles": report.tiles,
             "bundles": report.bundles, "skipped": report.skipped, "bytes": report.bytes_written}

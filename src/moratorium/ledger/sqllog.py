@@ -357,6 +357,10 @@ class SqlLog(MerkleMethods):
         """Raw ``(seq, leaf bytes, stored leaf hash)`` rows, for auditing."""
         return self._store.iter_leaves(start, self.size if stop is None else stop)
 
+    def leaf_batches(self, start: int = 0, stop: int | None = None) -> Iterator[list[tuple[bytes, bytes]]]:
+        """``(leaf bytes, stored leaf hash)`` in order, in lists, read in bulk (``LogStore.leaf_batches``)."""
+        return self._store.leaf_batches(start, self.size if stop is None else stop)
+
     def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
         """Stored perfect-subtree hashes ``(index, hash)`` at ``level >= 1``, for auditing."""
         return self._store.iter_nodes(level, start, stop)

@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import os
 import re
 import struct
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from moratorium.errors import InputError, VerificationError
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote
@@ -64,7 +62,7 @@ class TileSource(Protocol):
 
     @property
     def size(self) -> int: ...
-    def iter_leaves(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bytes, bytes]]: ...
+    def leaf_batches(self, start: int = 0, stop: int | None = None) -> Iterator[list[tuple[bytes, bytes]]]: ...
     def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]: ...
 
 
@@ -142,13 +140,10 @@ def tiles_for_size(size: int) -> Iterator[tuple[int, int, int]]:
 
 def encode_bundle(entries: Sequence[bytes]) -> bytes:
     """An entry bundle: each entry prefixed with its big-endian uint16 length."""
-    out = bytearray()
     for data in entries:
         if len(data) > MAX_ENTRY_BYTES:
             raise InputError(f"an entry of {len(data)} bytes does not fit a bundle (at most {MAX_ENTRY_BYTES})")
-        out += struct.pack(">H", len(data))
-        out += data
-    return bytes(out)
+    return b"".join([len(data).to_bytes(2, "big") + data for data in entries])
 
 
 def decode_bundle(data: bytes) -> list[bytes]:
@@ -186,7 +181,7 @@ def read_tile(source: TileSource, level: int, index: int, width: int = TILE_WIDT
     _check_available(source, level, index, width)
     start = index * TILE_WIDTH
     if level == 0:
-        rows = [h for _seq, _data, h in source.iter_leaves(start, start + width)]
+        rows = [h for batch in source.leaf_batches(start, start + width) for _data, h in batch]
     else:
         rows = [h for _i, h in source.iter_nodes(TILE_HEIGHT * level, start, start + width)]
     if len(rows) != width:
@@ -198,7 +193,7 @@ def read_bundle(source: TileSource, index: int, width: int = TILE_WIDTH) -> byte
     """The entry bundle ``index`` of ``width`` entries, read from the stored leaves."""
     _check_available(source, 0, index, width)
     start = index * TILE_WIDTH
-    return encode_bundle([data for _seq, data, _h in source.iter_leaves(start, start + width)])
+    return encode_bundle([data for batch in source.leaf_batches(start, start + width) for data, _h in batch])
 
 
 @dataclass(frozen=True)
@@ -212,13 +207,25 @@ class ExportReport:
     bytes_written: int
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` at ``path`` atomically (temporary file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+def _write(path: Path, data: bytes, *, fsync: bool = False) -> None:
+    """Write ``data`` at ``path`` atomically: a temporary file beside it, then a rename (readers of a static
+    server never see half a tile). One writer per directory tree, so the temporary name need not be random.
+    ``fsync``: the file's bytes are on disk before the rename."""
+    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if fsync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -226,15 +233,94 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def export_tiles(source: TileSource, out_dir: Path, note: str, *,
-                 progress: Callable[[int, int], None] | None = None) -> ExportReport:
+def _present(out_dir: Path, size: int, n: int) -> bool:
+    """Level-0 tile ``n`` and its bundle are full and already written (immutable: skipped)."""
+    return (size - n * TILE_WIDTH >= TILE_WIDTH and (out_dir / tile_path(0, n)).exists()
+            and (out_dir / entries_path(n)).exists())
+
+
+def _export_level0(source: TileSource, out_dir: Path, size: int, first: int, stop: int) -> tuple[int, int, int]:
+    """Write level-0 tiles and bundles ``first <= n < stop`` from one pass over their leaf rows; every leaf's
+    bytes are hashed and compared with the stored leaf hash. Returns ``(written, skipped, bytes)``."""
+    written = skipped = nbytes = 0
+    n = first
+    end = min(size, stop * TILE_WIDTH)
+    for batch in source.leaf_batches(first * TILE_WIDTH, end):
+        for offset in range(0, len(batch), TILE_WIDTH):
+            rows = batch[offset : offset + TILE_WIDTH]
+            start = n * TILE_WIDTH
+            width = min(TILE_WIDTH, size - start)
+            if len(rows) != width:
+                raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
+            leaves = [data for data, _h in rows]
+            hashes = [h for _data, h in rows]
+            if [_sha256(b"\x00" + data).digest() for data in leaves] != hashes:
+                bad = next(start + i for i, (d, h) in enumerate(rows) if _sha256(b"\x00" + d).digest() != h)
+                raise VerificationError(f"entry {bad}: stored leaf hash does not match its bytes")
+            if width == TILE_WIDTH and n > first and _present(out_dir, size, n):
+                skipped += 2
+            else:
+                tile = b"".join(hashes)
+                bundle = encode_bundle(leaves)
+                _write(out_dir / tile_path(0, n, width), tile)
+                _write(out_dir / entries_path(n, width), bundle)
+                written += 1
+                nbytes += len(tile) + len(bundle)
+            n += 1
+    if n != stop:
+        raise VerificationError(f"the store lacks entries from {n * TILE_WIDTH} (size {size})")
+    return written, skipped, nbytes
+
+
+def _export_level0_worker(url: str, out_dir: str, size: int, first: int, stop: int) -> tuple[int, int, int]:
+    """``_export_level0`` in a worker process, over its own connection to the store at ``url``."""
+    from moratorium.store.logstore import LogStore
+
+    store = LogStore(url, create=False)
+    try:
+        return _export_level0(_StoreSource(store, size), Path(out_dir), size, first, stop)
+    finally:
+        store.close()
+
+
+class _StoreSource:
+    """The part of ``TileSource`` a worker needs, over a bare ``LogStore``."""
+
+    def __init__(self, store: Any, size: int) -> None:
+        self._store = store
+        self.size = size
+
+    def leaf_batches(self, start: int = 0, stop: int | None = None) -> Iterator[list[tuple[bytes, bytes]]]:
+        return self._store.leaf_batches(start, self.size if stop is None else stop)  # type: ignore[no-any-return]
+
+    def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
+        return self._store.iter_nodes(level, start, stop)  # type: ignore[no-any-return]
+
+
+_PARALLEL_MIN_TILES = 512
+"""Below this many level-0 tiles, export in this process only (a worker's start-up would cost more)."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int = 1,
+                 durable: bool = True) -> ExportReport:
     """Write the tiles, entry bundles and ``checkpoint`` of the tree that ``note`` (a signed checkpoint) states.
 
     Every tile is written from the stored hashes; every leaf's bytes are hashed once and compared with its stored
     leaf hash, and the root folded from the written tiles must equal the checkpoint's root, so a corrupt store
     is refused (``VerificationError``) rather than published. Full tiles and bundles already present in
     ``out_dir`` are immutable and skipped; partial ones are rewritten; the checkpoint is written last, so a
-    reader never sees a checkpoint whose tiles are missing. ``progress(done, total)`` counts level-0 tiles.
+    reader never sees a checkpoint whose tiles are missing. With ``workers > 1`` and a store reachable by URL
+    (``source.url``, as ``SqlLog`` has), ranges of level-0 tiles are exported by worker processes (the standard
+    library's process pool), since reading and hashing a million leaves is CPU-bound. ``durable``: the tiles are
+    synced to disk before the checkpoint is written, and the checkpoint before returning.
     The signature on ``note`` is the caller's business (it is published as given).
     """
     cp = Checkpoint.parse(SignedNote.parse(note).text)
@@ -250,43 +336,27 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *,
             raise InputError(f"{out_dir} holds the tiles of another log ({old.origin!r}, not {cp.origin!r})",
                              file=str(out_dir))
     size = cp.size
-    tiles = bundles = skipped = written = 0
     level0 = -(-size // TILE_WIDTH)
-    # Level 0 and the bundles come from the same leaf rows, read once, in one pass from the first tile to write.
-    def present(n: int) -> bool:
-        width = min(TILE_WIDTH, size - n * TILE_WIDTH)
-        return (width == TILE_WIDTH and (out_dir / tile_path(0, n)).exists()
-                and (out_dir / entries_path(n)).exists())
-
     first = 0
-    while first < level0 and present(first):
+    while first < level0 and _present(out_dir, size, first):
         first += 1
-    skipped += 2 * first
-    rows = source.iter_leaves(first * TILE_WIDTH, size)
-    for n in range(first, level0):
-        start = n * TILE_WIDTH
-        width = min(TILE_WIDTH, size - start)
-        hashes: list[bytes] = []
-        leaves: list[bytes] = []
-        for seq, data, leaf_hash in itertools.islice(rows, width):
-            if seq != start + len(hashes) or _sha256(b"\x00" + data).digest() != leaf_hash:
-                raise VerificationError(f"entry {seq}: stored leaf hash does not match its bytes")
-            hashes.append(leaf_hash)
-            leaves.append(data)
-        if len(hashes) != width:
-            raise VerificationError(f"the store lacks entries of [{start}, {start + width})")
-        if width == TILE_WIDTH and n > first and present(n):
-            skipped += 2
-        else:
-            tile = b"".join(hashes)
-            bundle = encode_bundle(leaves)
-            _write(out_dir / tile_path(0, n, width), tile)
-            _write(out_dir / entries_path(n, width), bundle)
-            tiles += 1
-            bundles += 1
-            written += len(tile) + len(bundle)
-        if progress is not None:
-            progress(n + 1, level0)
+    url = getattr(source, "url", None)
+    parts = max(1, min(workers, (level0 - first) // (_PARALLEL_MIN_TILES // 2)))
+    if parts > 1 and isinstance(url, str):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        bounds = [first + (level0 - first) * k // parts for k in range(parts + 1)]
+        with ProcessPoolExecutor(max_workers=parts - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_export_level0_worker, url, str(out_dir), size, bounds[k], bounds[k + 1])
+                       for k in range(1, parts)]
+            results = [_export_level0(source, out_dir, size, bounds[0], bounds[1])]
+            results += [f.result() for f in futures]
+    else:
+        results = [_export_level0(source, out_dir, size, first, level0)]
+    tiles = bundles = sum(r[0] for r in results)
+    skipped = 2 * first + sum(r[1] for r in results)
+    written = sum(r[2] for r in results)
     for level, n, width in tiles_for_size(size):
         if level == 0:
             continue
@@ -301,7 +371,13 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *,
     root = _root_from_files(out_dir, size)
     if root != cp.root:
         raise VerificationError(f"the exported tiles give root {root.hex()}, the checkpoint says {cp.root.hex()}")
-    _write(existing, note.encode())
+    if durable:
+        # The tiles reach the disk before the checkpoint that names them, so a crash never leaves a published
+        # checkpoint whose tiles are lost (one sync of the file system: thousands of fsyncs cost far more).
+        os.sync()
+    _write(existing, note.encode(), fsync=durable)
+    if durable:
+        _fsync_dir(out_dir)
     written += len(note.encode())
     return ExportReport(checkpoint=cp, tiles=tiles, bundles=bundles, skipped=skipped, bytes_written=written)
 

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 _HASH = rfc6962.HASH_SIZE
-_sha256 = hashlib.sha256
+_NODE_PREFIX = hashlib.sha256(b"\x01")
 
 
 class Fetcher(Protocol):
@@ -178,8 +178,15 @@ class TileReader:
         row = self._fetch_tile(level, index, width)
         rows = [row]
         while len(row) >= 2 * _HASH:
-            row = b"".join([_sha256(b"\x01" + row[i : i + 2 * _HASH]).digest()
-                            for i in range(0, len(row) - 2 * _HASH + 1, 2 * _HASH)])
+            # RFC 9162 interior hashes of adjacent pairs: a copied SHA-256 state already fed the 0x01 prefix,
+            # and memoryview slices, cost about half of ``sha256(b"\x01" + left + right)`` per node.
+            view = memoryview(row)
+            out = []
+            for i in range(0, len(row) - 2 * _HASH + 1, 2 * _HASH):
+                h = _NODE_PREFIX.copy()
+                h.update(view[i : i + 2 * _HASH])
+                out.append(h.digest())
+            row = b"".join(out)
             rows.append(row)
         self._cache[key] = rows
         if len(self._cache) > self._cache_tiles:

