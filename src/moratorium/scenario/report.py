@@ -13,10 +13,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from moratorium.scenario.run import RunResult
-
 if TYPE_CHECKING:
     from moratorium.geo.reach import ReachResult
+    from moratorium.scenario.run import RunResult
 
 __all__ = ["write_report"]
 
