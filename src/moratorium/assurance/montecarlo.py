@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CrossCheck", "RegimeSimulation", "cross_check", "simulate_regime", "simulate_visits"]
 
-_CHUNK = 1 << 14
+_CHUNK = 1 << 15
+"""Trials per vectorised step: large enough that the fixed cost of its numpy calls is small, small enough that
+its arrays stay in cache."""
 _MAX_C = 1.0 - 2.0**-40
 """A visit that always detects (c = 1) has infinite hazard; capping c keeps the inversion finite."""
 
@@ -228,6 +230,9 @@ class _Tables:
         self.last = float(total + 1)
 
     def delays(self, t0: npt.NDArray[np.float64], energy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Delays of the caught trials. Every trial gets the deployment-year time ("soon"); only those whose
+        hazard outlasts that year (few, under a real quota) get the later-year inversion, on their subset: the
+        cost per trial is a dozen array passes instead of thirty (the same arithmetic, so the same results)."""
         import numpy as np
 
         year0 = t0.astype(np.intp)
@@ -235,18 +240,18 @@ class _Tables:
         # remaining = E - A0, with A0 = -q0 log(1 - c (y0 + 1 - t0)) the hazard left in the deployment year
         remaining = q0 * np.log1p((t0 - self.year_end[year0]) * self.c)
         remaining += energy
-        first = remaining <= 0.0
-        target = remaining * self.inv_rate
-        target += self.cumulative_next[year0]
-        k = np.minimum(np.ceil(target), self.last).astype(np.intp)
-        k[first] = 0  # k may be negative when the detection is in the deployment year; keep indices in range
-        later = np.expm1((target - self.unit_cumulative[k]) * self.unit_scale[k])
-        later *= -self.inv_c
-        later += self.unit_year[k]
-        soon = np.expm1(energy * self.neg_inv_quota[year0])
-        soon *= -self.inv_c
-        soon += t0
-        detect = np.where(first, soon, later)
+        detect = np.expm1(energy * self.neg_inv_quota[year0])
+        detect *= -self.inv_c
+        detect += t0
+        rest = np.flatnonzero(remaining > 0.0)
+        if rest.size:
+            target = remaining[rest] * self.inv_rate
+            target += self.cumulative_next[year0[rest]]
+            k = np.minimum(np.ceil(target), self.last).astype(np.intp)
+            later = np.expm1((target - self.unit_cumulative[k]) * self.unit_scale[k])
+            later *= -self.inv_c
+            later += self.unit_year[k]
+            detect[rest] = later
         delay = detect - t0
         caught = detect < self.years
         if math.isfinite(self.dwell):

@@ -13,11 +13,10 @@ paths only ever accept, so their error messages and edge cases are the reference
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from moratorium.dates import is_valid as _valid_date
@@ -25,7 +24,7 @@ from moratorium.errors import InputError
 from moratorium.ledger import rfc6962
 from moratorium.ledger.entry import SignedEntry, long_digit_run
 
-__all__ = ["MerkleMethods", "canonical_leaf", "entry_message", "leaf_author_signature"]
+__all__ = ["MerkleMethods", "canonical_leaf", "entry_message", "leaf_author_signature", "leaf_authors_signatures"]
 
 _SIG_KEY = b',"signature":"'
 _ENTRY_FIELDS = frozenset(("author", "kind", "effective", "recorded", "body"))
@@ -49,7 +48,10 @@ def _refuse_float(_text: str) -> float:
 
 # ``parse_float`` is only called for float tokens (``parse_constant`` for NaN and Infinity, which RFC 8785
 # refuses), so they cost nothing on integer-only entries.
-_decode = json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_float).decode
+_decoder = json.JSONDecoder(parse_float=_refuse_float, parse_constant=_refuse_float)
+_decode = _decoder.decode
+# the C scanner behind ``decode``: parses one value at an index and returns it with its end (json.scanner)
+_scan: Callable[[str, int], tuple[object, int]] = _decoder.scan_once  # type: ignore[attr-defined]
 
 
 def canonical_leaf(signed: SignedEntry) -> bytes:
@@ -66,6 +68,12 @@ def canonical_leaf(signed: SignedEntry) -> bytes:
     return signed.leaf_data()
 
 
+# The base64 text of 64 bytes as ``base64.b64encode`` writes it: 86 characters, the last with its 4 padding bits
+# zero, then "==". The reference re-encodes the signature, so any other spelling of the same bytes (stray padding
+# bits) is not canonical.
+_SIG64 = re.compile(r"[A-Za-z0-9+/]{85}[AQgw]==").fullmatch
+
+
 def _fast_fields(obj: object) -> tuple[str, bytes] | None:
     """``(author, signature)`` if ``obj`` is certainly accepted by ``SignedEntry.from_json``, else None.
 
@@ -79,22 +87,14 @@ def _fast_fields(obj: object) -> tuple[str, bytes] | None:
     entry, sig = obj["entry"], obj["signature"]
     if type(entry) is not dict or entry.keys() != _ENTRY_FIELDS or type(sig) is not str:
         return None
-    author, kind, effective, recorded = entry["author"], entry["kind"], entry["effective"], entry["recorded"]
+    author, kind = entry["author"], entry["kind"]
     if not (type(author) is str and author and type(kind) is str and kind):
         return None
-    if not (_valid_date(effective) and _valid_date(recorded)):
+    if not (_valid_date(entry["effective"]) and _valid_date(entry["recorded"])):
         return None
-    if type(entry["body"]) is not dict:
+    if type(entry["body"]) is not dict or _SIG64(sig) is None:
         return None
-    try:
-        raw = base64.b64decode(sig, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    # The reference re-encodes the signature, so base64 with stray padding bits (which decodes to the same
-    # bytes) is not canonical.
-    if len(raw) != 64 or base64.b64encode(raw).decode("ascii") != sig:
-        return None
-    return author, raw
+    return author, binascii.a2b_base64(sig)
 
 
 def leaf_author_signature(data: bytes) -> tuple[str, bytes]:
@@ -114,6 +114,38 @@ def leaf_author_signature(data: bytes) -> tuple[str, bytes]:
             return fields
     signed = SignedEntry.from_leaf_data(data)
     return signed.entry.author, signed.signature
+
+
+def leaf_authors_signatures(datas: Sequence[bytes]) -> list[tuple[str, bytes]]:
+    """``leaf_author_signature`` of every leaf in ``datas``, checked as a batch (the audit's hot path).
+
+    One pass of the C scanner over the leaves joined into a JSON array, each leaf's value parsed where it starts
+    and required to end exactly where its bytes end (so every value comes from its own leaf), then one C-level
+    encoding of all the values compared with the joined text: equal texts mean every leaf is canonical, because
+    a value parsed from ASCII text on this path (no floats, no long numbers) never re-encodes to more characters
+    than the text it came from, so the parts of two equal joins have equal lengths. Any leaf the batch cannot
+    vouch for is checked alone by ``leaf_author_signature`` (which raises for a bad one).
+    """
+    joined_bytes = b",".join(datas)
+    if not joined_bytes.isascii() or long_digit_run(joined_bytes):
+        return [leaf_author_signature(d) for d in datas]
+    text = "[" + joined_bytes.decode("ascii") + "]"
+    objs: list[object] = []
+    pos = 1
+    try:
+        for data in datas:
+            obj, end = _scan(text, pos)
+            if end != pos + len(data):
+                raise ValueError("a leaf is not one JSON value")
+            objs.append(obj)
+            pos = end + 1
+    except (ValueError, StopIteration, _FloatFoundError, RecursionError):
+        return [leaf_author_signature(d) for d in datas]
+    fields = [_fast_fields(o) for o in objs]
+    if None in fields or _encode(objs) != text:
+        return [f if f is not None and _encode(o) == d.decode("ascii") else leaf_author_signature(d)
+                for f, o, d in zip(fields, objs, datas, strict=True)]
+    return fields  # type: ignore[return-value]
 
 
 def entry_message(leaf: bytes) -> bytes:

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from moratorium import dates
 from moratorium.errors import ConflictError, InputError, NotFoundError
+from moratorium.regime.holding import Holding
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -285,7 +286,6 @@ def _request(replayer: Replayer, seq: int, author: str, effective: str, body: Re
 
 def _report(replayer: Replayer, seq: int, author: str, record: InspectionRecord, body: Report) -> str:
     from moratorium.regime import selection
-    from moratorium.regime.state import Holding
 
     st, treaty = replayer.state, replayer.treaty
     if author != record.inspector or record.report_seq is not None:

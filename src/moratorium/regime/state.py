@@ -17,6 +17,7 @@ from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import SignedEntry
 from moratorium.regime import kinds
 from moratorium.regime.claims import CLAIM_KINDS, ClaimRecord, apply_claim_entry
+from moratorium.regime.holding import Holding
 from moratorium.regime.inspections import KINDS as INSPECTION_KINDS
 from moratorium.regime.inspections import InspectionRecord, apply_inspection_entry
 from moratorium.treaty import Treaty
@@ -25,29 +26,6 @@ from moratorium.treaty.zones import Place
 __all__ = ["Holding", "RegimeState", "Replayer", "TreatyMismatchError", "replay"]
 
 TreatyMismatchError = kinds.TreatyMismatchError
-
-
-@dataclass(frozen=True)
-class Holding:
-    """Items of ``party`` at ``place`` as some entry reports them.
-
-    ``established`` holdings come from the party's own entries (deployments, combat launches) or from inspection
-    findings; the rest are allegations (observations by another party).
-    """
-
-    seq: int
-    effective: str
-    party: str
-    place: Place
-    system: str | None
-    launcher: str | None
-    count: int
-    established: bool
-    source_kind: str
-    operator: str | None = None
-    observer: str | None = None
-    source: str | None = None
-    confidence: str | None = None
 
 
 @dataclass(frozen=True)

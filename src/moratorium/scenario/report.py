@@ -16,10 +16,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from moratorium.scenario.run import RunResult
-
 if TYPE_CHECKING:
     from moratorium.geo.reach import ReachResult
+    from moratorium.scenario.run import RunResult
 
 __all__ = ["timeline_json", "write_report"]
 

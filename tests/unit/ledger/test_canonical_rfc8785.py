@@ -96,3 +96,38 @@ def test_signed_entries_with_random_bodies_read_back_or_are_refused(body: dict[s
     assert canonical_leaf(signed) == data == jcs.canonicalize(signed.to_json())
     assert SignedEntry.from_leaf_data(data).leaf_data() == data
     assert leaf_author_signature(data) == ("RU", signed.signature)
+
+
+def _leaf(i: int) -> bytes:
+    return sign_entry(Entry(author="RU", kind="note", effective="2021-01-01", recorded="2021-01-01",
+                            body={"i": i, "s": "a,b"}), KEY).leaf_data()
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda d: d.replace(b'{"entry":', b'{ "entry":', 1),            # whitespace
+    lambda d: d.replace(b'"i":1', b'"i":-0', 1),                     # a non-canonical number
+    lambda d: d.replace(b'"s":"a,b"', b'"s":"a\\/b"', 1),            # an escape RFC 8785 does not write
+    lambda d: d.replace(b'"i":1,"s":"a,b"', b'"s":"a,b","i":1', 1),  # key order
+    lambda d: d[:-2] + b'"},{"x":1}',                                # two values in one leaf
+    lambda d: d[: len(d) // 2],                                      # half a value
+])
+def test_batched_leaf_check_refuses_what_the_reference_refuses(mutate: Any) -> None:
+    from moratorium.ledger._merkle import leaf_authors_signatures
+
+    leaves = [_leaf(i) for i in range(4)]
+    assert leaf_authors_signatures(leaves) == [leaf_author_signature(d) for d in leaves]
+    bad = [*leaves[:1], mutate(leaves[1]), *leaves[2:]]
+    with pytest.raises(VerificationError, match="malformed stored entry"):
+        SignedEntry.from_leaf_data(bad[1])
+    with pytest.raises(VerificationError, match="malformed stored entry"):
+        leaf_authors_signatures(bad)
+
+
+def test_batched_leaf_check_cannot_be_fooled_by_shifted_boundaries() -> None:
+    """Two non-canonical leaves whose join is canonical text: ``{"a":[1`` and ``2]}`` must not pass as one."""
+    from moratorium.ledger._merkle import leaf_authors_signatures
+
+    whole = _leaf(1)
+    cut = whole.index(b'"s"')
+    with pytest.raises(VerificationError):
+        leaf_authors_signatures([whole[:cut], whole[cut:]])
