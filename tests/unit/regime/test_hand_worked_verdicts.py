@@ -13,6 +13,7 @@ import pytest
 
 from moratorium.ledger.entry import Entry, SignedEntry
 from moratorium.ledger.keys import PartyKey, sign_entry
+from moratorium.regime.claims import catalog_entries
 from moratorium.regime.compliance import evaluate
 from moratorium.regime.state import Replayer
 from moratorium.treaty import load_treaty
@@ -26,15 +27,25 @@ def _e(author: str, kind: str, day: str, body: dict[str, Any]) -> SignedEntry:
     return sign_entry(Entry(author=author, kind=kind, effective=day, recorded=day, body=body), KEYS[author])
 
 
+def _claims(day: str) -> list[SignedEntry]:
+    """The catalogue's claims signed into the record first (verdicts count only claims in the log): each party
+    its own, the US also the press figures it relies on for its own missiles (the Pershing II and the GLCM)."""
+    return [sign_entry(e, KEYS[e.author]) for party, claimants in (("US", {"US", "press"}), ("RU", {"RU"}))
+            for e in catalog_entries(party, effective=day, claimants=claimants)]
+
+
 def _statuses(treaty_id: str, entries: list[SignedEntry]) -> dict[str, tuple[str, list[int]]]:
+    """Status and evidence of every obligation; evidence numbered as in ``entries`` (the claims before them are
+    left out of the numbering, so the hand-worked sequence numbers read as written)."""
     treaty = load_treaty(treaty_id)
     replayer = Replayer(treaty)
-    for seq, signed in enumerate(entries):
+    prefix = _claims(entries[0].entry.effective)
+    for seq, signed in enumerate([*prefix, *entries]):
         replayer.apply(seq, signed)
     out = {}
     for v in evaluate(treaty, replayer.state):
-        doc = v.to_json()
-        out[str(doc["obligation"])] = (str(doc["status"]), list(doc["evidence"]))  # type: ignore[call-overload]
+        assert all(i >= len(prefix) for i in v.evidence)
+        out[v.obligation] = (v.status, [i - len(prefix) for i in v.evidence])
     return out
 
 
@@ -77,25 +88,26 @@ def test_new_start_ceilings_before_and_after_their_period_are_not_in_force() -> 
 
 def test_warhead_freeze_against_the_level_declared_on_the_freeze_date() -> None:
     log = [*_adopt("new-start-freeze", "2018-02-01"),
-           _declare("RU", "2020-10-01", deployed_warheads=1447),  # the level before the freeze date: the base
-           _declare("US", "2020-10-20", deployed_warheads=1457),  # declared on the freeze date itself: the base
-           _declare("US", "2021-02-01", deployed_warheads=1457),
-           _declare("RU", "2021-03-01", deployed_warheads=1458)]
+           # the 2020 offer froze whole warhead arsenals, not only deployed warheads (Russian MFA, 20 Oct 2020)
+           _declare("RU", "2020-10-01", deployed_warheads=1447, warheads=4310),  # before the freeze date: the base
+           _declare("US", "2020-10-20", deployed_warheads=1457, warheads=3750),  # on the freeze date: the base
+           _declare("US", "2021-02-01", deployed_warheads=1457, warheads=3750),
+           _declare("RU", "2021-03-01", deployed_warheads=1458, warheads=4311)]
     got = _statuses("new-start-freeze", log)
-    assert got["ru-warhead-freeze"] == ("violation", [2, 5])  # 1,458 > 1,447
+    assert got["ru-warhead-freeze"] == ("violation", [2, 5])  # 4,311 > 4,310
     assert got["us-warhead-freeze"] == ("compliant", [0, 3, 4])
     assert got["ru-deployed-warheads"] == ("compliant", [1, 5])  # still under the 1,550 ceiling
 
 
 def test_warhead_freeze_without_a_base_level_is_unverified() -> None:
-    log = [*_adopt("new-start-freeze", "2018-02-01"), _declare("US", "2021-01-01", deployed_warheads=1400)]
+    log = [*_adopt("new-start-freeze", "2018-02-01"), _declare("US", "2021-01-01", warheads=3700)]
     status, evidence = _statuses("new-start-freeze", log)["us-warhead-freeze"]
     assert (status, evidence) == ("unverified", [2])
 
 
 def test_warhead_freeze_ends_with_its_period() -> None:
-    log = [*_adopt("new-start-freeze", "2018-02-01"), _declare("RU", "2020-10-01", deployed_warheads=1447),
-           _declare("RU", "2021-11-01", deployed_warheads=1500)]
+    log = [*_adopt("new-start-freeze", "2018-02-01"), _declare("RU", "2020-10-01", warheads=4310),
+           _declare("RU", "2021-11-01", warheads=4400)]
     assert _statuses("new-start-freeze", log)["ru-warhead-freeze"][0] == "not-in-force"
 
 
@@ -117,12 +129,19 @@ def test_inf_elimination_ban_from_june_1991() -> None:
         "not-in-force"  # the treaty ended on 2 Aug 2019
 
 
-def test_inf_allegation_of_a_banned_missile_is_unverified() -> None:
+def test_inf_allegation_of_a_banned_missile_is_disputed() -> None:
+    # the US's own observation counts in the US's view (a violation); Russia does not accept it (compliant)
     log = [*_adopt("inf-1987", "1988-06-01"),
            _e("US", "observation", "1992-01-01", {"party": "RU", "site": KAPUSTIN, "source": "NTM",
                                                   "confidence": "medium",
                                                   "items": [{"system": "pershing-2", "count": 1}]})]
-    assert _statuses("inf-1987", log)["ru-eliminate"][0] == "unverified"
+    assert _statuses("inf-1987", log)["ru-eliminate"][0] == "disputed"
+    treaty = load_treaty("inf-1987")
+    replayer = Replayer(treaty)
+    for seq, signed in enumerate([*_claims("1988-06-01"), *log]):
+        replayer.apply(seq, signed)
+    verdict = next(v for v in evaluate(treaty, replayer.state) if v.obligation == "ru-eliminate")
+    assert verdict.perspectives == {"US": "violation", "RU": "compliant"}
 
 
 def _launch(party: str, day: str, use: str, system: str) -> SignedEntry:
