@@ -126,7 +126,7 @@ def _ban(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeState, hold
     for h in holdings:
         if h.party != ob.party or not in_zone(h.place, zone, treaty):
             continue
-        if ob.activity == "flight-test" and h.source_kind != "combat-launch":
+        if ob.activity == "flight-test" and not h.source_kind.endswith("-launch"):
             continue
         m = match_item(treaty, catalog, system_id=h.system, launcher_id=h.launcher,
                        item_classes=ob.item_classes, launcher_classes=ob.launcher_classes, systems=ob.systems)
@@ -278,7 +278,7 @@ def _evaluate_one(treaty: Treaty, catalog: Catalog, ob: Obligation, st: RegimeSt
         why = ("a reciprocity condition was met (trigger: until — the pledge ends for good)"
                if readings["trigger"] == "until" else "a reciprocity condition is met (trigger: while)")
         return "suspended", sus_evidence, sus_deps, why
-    scoped = holdings if ob.activity == "flight-test" else _standing(holdings, readings)
+    scoped = st.launches if ob.activity == "flight-test" else _standing(holdings, readings)
     status, evidence, deps, why = _ban(treaty, catalog, ob, st, scoped, reach)
     deps = _dedupe(deps + sus_deps)
     if treaty.zone(ob.zone).russia is not None and any(

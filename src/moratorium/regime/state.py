@@ -56,6 +56,8 @@ class RegimeState:
     """Per-kind lists for the inspection and escrow packages to read (kind -> [(seq, parsed body)])."""
     claims: dict[str, ClaimRecord] = field(default_factory=dict)
     """Claims in force (``SUBJECT/ID`` -> the claim and who signed it): the only claims verdicts count."""
+    launches: list[Holding] = field(default_factory=list)
+    """Every notified launch (``source_kind`` ``test-launch``, ``combat-launch``, ...): flight-test bans count them."""
     ever: list[Holding] = field(default_factory=list)
     """Every holding any entry ever reported, withdrawals notwithstanding (a one-way trigger reads it)."""
 
@@ -142,12 +144,15 @@ class Replayer:
             summary = body.text or body.event
             if body.site is not None:
                 place = self.place(body.site, seq=seq)
-                if body.event == "launch" and body.use == "combat":
-                    # A missile used in combat from a site was deployed there: the launch establishes presence.
-                    for item in body.items:
-                        st.holdings.append(Holding(seq=seq, effective=eff, party=author, place=place,
-                                                   system=item.system, launcher=item.launcher, count=item.count,
-                                                   established=True, source_kind="combat-launch"))
+                if body.event == "launch":
+                    launches = [Holding(seq=seq, effective=eff, party=author, place=place, system=item.system,
+                                        launcher=item.launcher, count=item.count, established=True,
+                                        source_kind=f"{body.use or 'unstated'}-launch") for item in body.items]
+                    st.launches.extend(launches)  # every notified flight: what a flight-test ban counts
+                    if body.use == "combat":
+                        # a missile used in combat from a site was there: a standing deployment only under the
+                        # reading combat_use_is_deployment (regime.compliance)
+                        st.holdings.extend(launches)
         elif isinstance(body, kinds.Observation):
             self._items(body.items, seq=seq)
             place = self.place(body.site, seq=seq)
@@ -195,7 +200,7 @@ class Replayer:
                        conforming=dict(st.conforming), denied=list(st.denied),
                        inspections=copy.deepcopy(st.inspections), extra={k: list(v) for k, v in st.extra.items()},
                        claims={k: ClaimRecord(body=r.body, endorsers=dict(r.endorsers)) for k, r in st.claims.items()},
-                       ever=list(st.ever))
+                       ever=list(st.ever), launches=list(st.launches))
 
 
 def _same_place(a: Place, b: Place) -> bool:

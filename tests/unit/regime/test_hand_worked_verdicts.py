@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from moratorium.ledger.entry import Entry, SignedEntry
 from moratorium.ledger.keys import PartyKey, sign_entry
 from moratorium.regime.claims import catalog_entries
@@ -157,9 +155,10 @@ def test_inf_flight_test_branch_counts_launches_not_deployments() -> None:
     assert got["us-eliminate"][0] == "not-in-force"
 
 
-@pytest.mark.xfail(strict=True, reason="replay records only combat launches as holdings, so a notified *test* "
-                                       "launch never reaches the flight-test branch (regime/state.py, "
-                                       "regime/compliance.py: reported to the integrator)")
 def test_inf_notified_test_launch_violates_the_flight_test_ban() -> None:
+    """Regression: replay kept only combat launches, so a notified *test* launch never reached the flight-test
+    branch; every notified launch is now counted by flight-test bans (and is never a standing deployment)."""
     log = [*_adopt("inf-1987", "1988-06-01"), _launch("US", "1989-03-01", "test", "bgm-109g")]
-    assert _statuses("inf-1987", log)["us-no-flight-test"][0] == "violation"
+    got = _statuses("inf-1987", log)
+    assert got["us-no-flight-test"] == ("violation", [2])
+    assert got["us-eliminate"][0] == "not-in-force"
