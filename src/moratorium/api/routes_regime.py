@@ -52,7 +52,9 @@ def _zones(treaty_id: str, node: Node) -> dict[str, Any]:
         try:
             geom = zone_polygon(countries=zone.countries, subjects=zone.subjects, parts=parts,
                                 european_russia=node.treaty.european_russia)
-        except InputError:
+        except InputError as exc:  # say so instead of dropping the zone: an unlocated feature (RFC 7946 §3.2)
+            feats.append({"type": "Feature", "properties": {"id": zone.id, "name": zone.name, "error": str(exc)},
+                          "geometry": None})
             continue
         simple = shapely.set_precision(shapely.simplify(geom, 0.05, preserve_topology=True), 0.001)
         feats.append({"type": "Feature", "properties": {"id": zone.id, "name": zone.name},
