@@ -83,3 +83,18 @@ def test_calendar_agrees_with_python_date(year: int, month: int, day: int) -> No
     except ValueError:
         ok = False
     assert dates.is_valid(text) == ok
+
+
+_texts = st.from_regex(r"\A(0000|0001|9999|19[0-9]{2}|20[0-9]{2})-[0-9]{2}(-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}"
+                       r"(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?)?\Z")
+
+
+@given(_texts)
+def test_is_valid_agrees_with_parse(text: str) -> None:
+    """The audit's cheap check and the full parse never disagree (the fast path may not accept more)."""
+    try:
+        dates.parse(text)
+        ok = True
+    except InputError:
+        ok = False
+    assert dates.is_valid.__wrapped__(text) == ok  # type: ignore[attr-defined]

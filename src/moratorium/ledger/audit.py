@@ -21,7 +21,6 @@ so it scales with cores); the parent combines the chunk roots.
 from __future__ import annotations
 
 import base64
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -79,15 +78,14 @@ def _audit_chunk(store: LogStore, start: int, stop: int, keys: Mapping[str, Ed25
     """
     hashes: list[bytes] = []
     expected = start
-    rows = store.iter_leaves(start, stop)
-    while True:
-        batch = list(itertools.islice(rows, _BATCH))
-        if not batch:
-            break
-        for seq, _data, _h in batch:
-            if seq != expected:
-                return None, (expected, "entry is missing from the store"), b""
-            expected += 1
+    context = ENTRY_SIGNING_CONTEXT
+    for batch in store.leaf_row_batches(start, stop, batch=_BATCH):
+        if batch[0][0] != expected or batch[-1][0] != expected + len(batch) - 1:
+            for seq, _data, _h in batch:  # find the gap
+                if seq != expected:
+                    return None, (expected, "entry is missing from the store"), b""
+                expected += 1
+        expected += len(batch)
         try:
             fields = leaf_authors_signatures([data for _s, data, _h in batch])
         except VerificationError:
@@ -105,7 +103,7 @@ def _audit_chunk(store: LogStore, start: int, stop: int, keys: Mapping[str, Ed25
                 if key is None:
                     raise VerificationError(f"no public key for author {author!r}")
                 try:
-                    key.verify(signature, ENTRY_SIGNING_CONTEXT + entry_message(data))
+                    key.verify(signature, context + entry_message(data))
                 except InvalidSignature:
                     raise VerificationError(f"bad signature: not made by {author}'s key") from None
             except VerificationError as exc:

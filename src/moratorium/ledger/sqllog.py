@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import atexit
 import os
-import pickle
-import select
-import struct
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
+from concurrent.futures import Future
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -45,99 +41,60 @@ __all__ = ["SqlLog"]
 # -- parallel signature verification ---------------------------------------------------------------------------
 #
 # Why: Ed25519 verification is most of an append's cost and pyca/cryptography holds the GIL while it verifies
-# (two threads verify no faster than one, measured), so a large batch hands part of its signatures to a helper
-# *process* and verifies the rest here while it also writes the rows; the transaction commits only once both
-# halves are good. The helper is a plain ``python -c`` child speaking length-prefixed pickles over its pipes,
-# not ``multiprocessing``, so a caller's ``__main__`` is never re-imported and no ``if __name__`` guard is
-# needed. It is started on the first large batch and used once it says it is ready (until then, and whenever
-# it is busy, missing or broken, signatures are verified here: the helper only ever makes appends faster).
+# (two threads verify no faster than one, measured), so a large batch hands part of its signatures to a worker
+# *process* of a standard-library process pool (``concurrent.futures``, spawned, as ``audit.py`` uses) and
+# verifies the rest here while it also writes the rows; the transaction commits only once both halves are good.
+# The pool is started on the first large batch and used once its worker has answered a first (empty) task;
+# until then, and whenever it is busy or broken, signatures are verified here: the pool only makes appends faster.
 
 _PARALLEL_MIN = 64
-"""Smallest batch worth a round trip to the helper."""
+"""Smallest batch worth a round trip to the worker."""
 _HELPER_SHARE = 0.6
-"""Share of a batch's signatures the helper verifies: this process also canonicalises, hashes and writes."""
-_HELPER_CODE = "from moratorium.ledger.sqllog import _helper_main; _helper_main()"
+"""Share of a batch's signatures the worker verifies: this process also canonicalises, hashes and writes."""
+
+_worker_keys: dict[bytes, Ed25519PublicKey] = {}
 
 
-def _helper_main() -> None:
-    """The helper's loop: read ``[(raw public key, signature, message)]``, answer the first bad index or -1."""
-    inp: IO[bytes] = sys.stdin.buffer
-    out: IO[bytes] = sys.stdout.buffer
-    keys: dict[bytes, Ed25519PublicKey] = {}
-    out.write(b"R")
-    out.flush()
-    while True:
-        head = inp.read(4)
-        if len(head) < 4:
-            return
-        items: list[tuple[bytes, bytes, bytes]] = pickle.loads(inp.read(struct.unpack(">I", head)[0]))
-        bad = -1
-        for i, (raw, sig, msg) in enumerate(items):
-            key = keys.get(raw)
-            if key is None:
-                key = keys[raw] = Ed25519PublicKey.from_public_bytes(raw)
-            try:
-                key.verify(sig, msg)
-            except InvalidSignature:
-                bad = i
-                break
-        out.write(struct.pack(">i", bad))
-        out.flush()
+def _verify_in_worker(items: list[tuple[bytes, bytes, bytes]]) -> int:
+    """In the worker: index of the first ``(raw public key, signature, message)`` that does not verify, or -1."""
+    for i, (raw, sig, msg) in enumerate(items):
+        key = _worker_keys.get(raw)
+        if key is None:
+            key = _worker_keys[raw] = Ed25519PublicKey.from_public_bytes(raw)
+        try:
+            key.verify(sig, msg)
+        except InvalidSignature:
+            return i
+    return -1
 
 
 class _Helper:
-    """The parent's handle on the helper process (one per process, shared by every ``SqlLog``)."""
+    """The process pool of one worker (one per process, shared by every ``SqlLog``) and whether it is busy."""
 
     def __init__(self) -> None:
-        import moratorium
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-        env = dict(os.environ)
-        src = str(Path(moratorium.__file__).resolve().parents[1])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
         self.pid = os.getpid()
         self.lock = threading.Lock()
-        self.ready = False
+        """Held while a batch is in flight: a second batch verifies here rather than queue behind it."""
         self.broken = False
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _HELPER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
-        )
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self.warmup = self.pool.submit(_verify_in_worker, [])
 
-    def poll_ready(self) -> bool:
-        if not self.ready and not self.broken:
-            assert self.proc.stdout is not None
-            try:
-                if select.select([self.proc.stdout], [], [], 0)[0]:
-                    self.ready = self.proc.stdout.read(1) == b"R"
-                    self.broken = not self.ready
-            except (OSError, ValueError):
-                self.broken = True
-        return self.ready and not self.broken
+    def ready(self) -> bool:
+        if self.broken or not self.warmup.done():
+            return False
+        if self.warmup.exception() is not None:
+            self.broken = True
+        return not self.broken
 
-    def send(self, items: list[tuple[bytes, bytes, bytes]]) -> None:
-        assert self.proc.stdin is not None
-        blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
-        self.proc.stdin.write(struct.pack(">I", len(blob)) + blob)
-        self.proc.stdin.flush()
-
-    def receive(self) -> int:
-        assert self.proc.stdout is not None
-        reply = self.proc.stdout.read(4)
-        if len(reply) != 4:
-            raise OSError("the verification helper exited")
-        return int(struct.unpack(">i", reply)[0])
+    def pids(self) -> list[int]:
+        """Process ids of the pool's worker (for tests)."""
+        return [p.pid for p in getattr(self.pool, "_processes", {}).values() if p.pid is not None]
 
     def close(self) -> None:
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe is not None:
-                try:
-                    pipe.close()
-                except OSError:
-                    pass  # a dead helper: its pipe cannot take the rest of a request
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 _helper: _Helper | None = None
@@ -145,31 +102,35 @@ _helper_guard = threading.Lock()
 
 
 def _get_helper() -> _Helper | None:
-    """The ready helper, or None (starting it if need be); never blocks on the helper's start-up."""
+    """The ready helper, or None (starting it if need be); never blocks on the worker's start-up."""
     global _helper
     if (os.cpu_count() or 1) < 2 or sys.platform == "win32":
         return None
     with _helper_guard:
         if _helper is not None and _helper.pid != os.getpid():
-            _helper = None  # a forked child does not share its parent's helper
+            _helper = None  # a forked child does not share its parent's pool
         if _helper is not None and _helper.broken and not _helper.lock.locked():
-            _helper.close()  # a broken helper is replaced
+            _helper.pool.shutdown(wait=False, cancel_futures=True)  # a broken pool is replaced
             _helper = None
         if _helper is None:
             try:
                 _helper = _Helper()
-            except OSError:
+            except (OSError, RuntimeError):
                 return None
-        return _helper if _helper.poll_ready() else None
+            # shut the pool down while the interpreter is whole: one left to the garbage collector at the very end
+            # of the process has its weak-reference callback run after multiprocessing is torn down, and complains
+            atexit.register(_stop_helper)
+        return _helper if _helper.ready() else None
 
 
-@atexit.register
 def _stop_helper() -> None:
+    """Shut the pool down and stop its worker."""
     global _helper
     with _helper_guard:
         if _helper is not None and _helper.pid == os.getpid():
             _helper.close()
         _helper = None
+    atexit.unregister(_stop_helper)
 
 
 def _first_bad(items: Sequence[tuple[Ed25519PublicKey, bytes, bytes]]) -> int:
@@ -185,26 +146,29 @@ def _first_bad(items: Sequence[tuple[Ed25519PublicKey, bytes, bytes]]) -> int:
 class _Verification:
     """Signature checks of one batch in flight: the first failure (lowest batch index) wins.
 
-    ``helper`` (locked by the caller) is verifying ``items``, the entries from batch index ``offset`` on; if it
-    fails, they are verified here instead. ``describe(i)`` is the message for a bad ``items[i]``.
+    ``future`` (the helper's lock held for it) verifies ``items``, the entries from batch index ``offset`` on; if
+    the pool fails, they are verified here instead. ``describe(i)`` is the message for a bad ``items[i]``.
     """
 
-    def __init__(self, failure: tuple[int, str] | None, helper: _Helper | None = None, offset: int = 0,
+    def __init__(self, failure: tuple[int, str] | None, helper: _Helper | None = None,
+                 future: Future[int] | None = None, offset: int = 0,
                  items: Sequence[tuple[Ed25519PublicKey, bytes, bytes]] = (),
                  describe: Callable[[int], str] | None = None) -> None:
         self._failure = failure
         self._helper = helper
+        self._future = future
         self._offset = offset
         self._items = items
         self._describe = describe
 
     def _collect(self) -> None:
-        helper, self._helper = self._helper, None
-        if helper is None:
+        helper, future = self._helper, self._future
+        self._helper = self._future = None
+        if helper is None or future is None:
             return
         try:
-            bad = helper.receive()
-        except (OSError, ValueError):
+            bad = future.result()
+        except Exception:  # a broken pool (its worker killed, say): verify here
             helper.broken = True
             bad = _first_bad(self._items)
         finally:
@@ -215,13 +179,13 @@ class _Verification:
                 self._failure = (index, self._describe(bad))
 
     def check(self) -> None:
-        """Wait for the helper's answer; raise ``VerificationError`` naming the first bad entry."""
+        """Wait for the worker's answer; raise ``VerificationError`` naming the first bad entry."""
         self._collect()
         if self._failure is not None:
             raise VerificationError(self._failure[1])
 
     def drain(self) -> None:
-        """Consume the helper's answer (keeping the pipe in step) without raising for a bad signature."""
+        """Wait for the worker's answer (freeing the helper for the next batch) without raising."""
         self._collect()
 
 
@@ -316,15 +280,15 @@ class SqlLog(MerkleMethods):
             split = stop - int(stop * _HELPER_SHARE)
             tail = work[split:]
             try:
-                helper.send([(self._keys[batch[i].entry.author].raw, sig, msg)
-                             for i, (_k, sig, msg) in enumerate(tail, split)])
-            except (OSError, ValueError):
+                future = helper.pool.submit(_verify_in_worker, [(self._keys[batch[i].entry.author].raw, sig, msg)
+                                                                for i, (_k, sig, msg) in enumerate(tail, split)])
+            except Exception:  # a pool that broke or shut down: verify everything here
                 helper.broken = True
                 helper.lock.release()
                 split = stop
             else:
                 first = split
-                pending = _Verification(failure, helper, first, tail,
+                pending = _Verification(failure, helper, future, first, tail,
                                         lambda k: self._bad(batch[first + k], start + first + k))
         bad = _first_bad(work[:split])
         if bad >= 0:

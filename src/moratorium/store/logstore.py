@@ -160,7 +160,7 @@ class LogStore:
     def _read(self, stmt: Any) -> list[Any]:
         try:
             with self._engine.connect() as conn:
-                return list(conn.execute(stmt))
+                return list(conn.execute(stmt).fetchall())
         except SQLAlchemyError as exc:
             raise StoreError(f"read failed: {_first_line(exc)}") from exc
 
@@ -227,6 +227,13 @@ class LogStore:
 
     def iter_leaves(self, start: int, stop: int, *, batch: int = 5000) -> Iterator[tuple[int, bytes, bytes]]:
         """``(seq, data, leaf_hash)`` for ``start <= seq < stop`` in order, read in batches."""
+        for rows in self.leaf_row_batches(start, stop, batch=batch):
+            yield from rows
+
+    def leaf_row_batches(self, start: int, stop: int, *, batch: int = 512
+                         ) -> Iterator[list[tuple[int, bytes, bytes]]]:
+        """The rows of ``iter_leaves`` as lists of up to ``batch`` (the audit checks them a batch at a time);
+        ``StoreError`` for a row that is not an integer seq with binary data and hash (a corrupt row)."""
         pos = start
         while pos < stop:
             end = min(stop, pos + batch)
@@ -235,13 +242,16 @@ class LogStore:
                 .where(_leaf.c.seq >= pos, _leaf.c.seq < end)
                 .order_by(_leaf.c.seq)
             )
-            for seq, data, leaf_hash in self._read(stmt):
-                if type(seq) is not int or not isinstance(data, bytes | memoryview) or not isinstance(
-                        leaf_hash, bytes | memoryview):
-                    raise StoreError(f"corrupt leaf row {seq!r}: expected an integer seq and binary data and hash, "
-                                     f"found {type(seq).__name__}, {type(data).__name__}, "
-                                     f"{type(leaf_hash).__name__}")
-                yield seq, bytes(data), bytes(leaf_hash)
+            rows: list[tuple[int, bytes, bytes]] = self._read(stmt)  # Row objects unpack like tuples
+            for i, (seq, data, leaf_hash) in enumerate(rows):
+                if type(data) is not bytes or type(leaf_hash) is not bytes or type(seq) is not int:
+                    if type(seq) is not int or not isinstance(data, bytes | memoryview) or not isinstance(
+                            leaf_hash, bytes | memoryview):
+                        raise StoreError(f"corrupt leaf row {seq!r}: expected an integer seq and binary data and "
+                                         f"hash, found {type(seq).__name__}, {type(data).__name__}, "
+                                         f"{type(leaf_hash).__name__}")
+                    rows[i] = (seq, bytes(data), bytes(leaf_hash))
+            yield rows
             pos = end
 
     def leaf_batches(self, start: int, stop: int, *, batch: int = 16384) -> Iterator[list[tuple[bytes, bytes]]]:

@@ -221,8 +221,10 @@ def test_bad_signature_beats_replay_and_missing_key(sql_log: SqlLog, helper: sql
 
 def test_dead_helper_falls_back_to_verifying_here(sql_log: SqlLog, helper: sqllog._Helper, us: PartyKey,
                                                   ru: PartyKey, make: Make) -> None:
-    helper.proc.kill()
-    helper.proc.wait()
+    import signal
+
+    for pid in helper.pids():
+        os.kill(pid, signal.SIGKILL)
     batch = _batch(us, ru, make, 200)
     batch[190] = _forge(batch[190])
     with pytest.raises(VerificationError, match=r"^entry 190: bad signature"):
@@ -232,8 +234,18 @@ def test_dead_helper_falls_back_to_verifying_here(sql_log: SqlLog, helper: sqllo
 
 
 def test_helper_process_exits_when_closed(helper: sqllog._Helper) -> None:
+    processes = list(getattr(helper.pool, "_processes", {}).values())
+    assert processes
     sqllog._stop_helper()
-    assert helper.proc.returncode == 0
+    assert all(p.exitcode == 0 for p in processes)
+
+
+def test_verification_uses_the_standard_process_pool(helper: sqllog._Helper) -> None:
+    """Issue 14: no hand-rolled subprocess, pickles over pipes or atexit hook, but ``concurrent.futures``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    assert isinstance(helper.pool, ProcessPoolExecutor)
+    assert not hasattr(sqllog, "_helper_main") and not hasattr(sqllog, "_HELPER_CODE")
 
 
 # -- batched proof reads ------------------------------------------------------------------------------------------
