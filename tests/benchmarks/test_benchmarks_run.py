@@ -28,6 +28,8 @@ def test_benchmark_runs_and_prints_its_figure_last(script: str, tmp_path: Path) 
     args = SMOKE[script] + (["--cache", str(tmp_path / "cache")] if script == "tiles.py" else [])
     done = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
                           timeout=900, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr[-2000:]
     last = done.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"[a-z_0-9]+=[0-9.]+", last), last
+    assert re.fullmatch(r"[a-z_0-9]+=[0-9.]+( .*)?", last), (last, done.stderr[-2000:])
+    # a smoke-size run on a loaded CI machine may miss a goal (the script then exits non-zero after printing its
+    # figures); that is for `make bench` at full size to judge. Anything else is a broken benchmark.
+    assert done.returncode == 0 or "goal" in done.stderr, done.stderr[-2000:]
