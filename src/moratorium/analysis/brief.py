@@ -165,9 +165,9 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
             cells.append((st["status"], st["status"] + split))
         item = d["id"].partition("/")[2]
         grouped.setdefault((item, d["party"], bool(d["established"]), tuple(cells)), []).append(d["id"])
-    for (_, party, established, cells), dep_ids in grouped.items():
+    for (_, party, established, row_cells), dep_ids in grouped.items():
         tag = "" if established else " <i>(alleged)</i>"
-        tds = "".join(f'<td class="{escape(cls)} nw">{escape(text)}</td>' for cls, text in cells)
+        tds = "".join(f'<td class="{escape(cls)} nw">{escape(text)}</td>' for cls, text in row_cells)
         rows.append(f"<tr><td>{escape(_by_item(dep_ids))}{tag}</td><td>{escape(party)}</td>{tds}</tr>")
     reach_rows = []
     for t in ids:
