@@ -28,7 +28,7 @@ def tour() -> list[tuple[str, str]]:
         lang, body = m.group(1), m.group(2)
         if lang == "yaml" and re.match(r"# [\w.-]+\n", body):
             items.append((m.start(), "file", body))
-        for line in body.splitlines():
+        for line in body.replace("\\\n", " ").splitlines():  # a trailing backslash continues the command
             if lang == "console" and line.startswith("$ .venv/bin/moratorium "):
                 items.append((m.start(), "cmd", line[len("$ .venv/bin/"):]))
     fenced = [(m.start(), m.end()) for m in re.finditer(r"```.*?```", section, flags=re.S)]

@@ -36,6 +36,7 @@ p { margin: 0.4mm 0; }
 table { border-collapse: collapse; width: 100%; }
 td, th { border: 0.2mm solid #bbb; padding: 0.2mm 0.8mm; vertical-align: top; text-align: left; }
 th { background: #eee; }
+.nw { white-space: nowrap; }
 .maps { display: grid; grid-template-columns: repeat(var(--cols), 1fr); gap: 1mm; }
 .maps figure { margin: 0; }
 .maps img { width: 100%; display: block; border: 0.2mm solid #999; }
@@ -149,6 +150,8 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
     rows = []
     nowhere = [d["id"] for d in doc["deployments"]
                if all(d["by_treaty"][t]["status"] == "out-of-scope" for t in ids)]
+    # deployments of one item whose row would read the same under every treaty share a row ("9m729 at a, b")
+    grouped: dict[tuple[str, str, bool, tuple[tuple[str, str], ...]], list[str]] = {}
     for d in doc["deployments"]:
         if d["id"] in nowhere:
             continue
@@ -159,9 +162,13 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
             if st["status"] == "contested":
                 yes = sorted({r["claimant"] for r in st["claims"] if r["status"] == "banned"})
                 split = f": banned on {', '.join(yes)}" if yes else ""
-            cells.append(f'<td class="{escape(st["status"])}">{escape(st["status"] + split)}</td>')
-        tag = "" if d["established"] else " <i>(alleged)</i>"
-        rows.append(f"<tr><td>{escape(d['id'])}{tag}</td><td>{escape(d['party'])}</td>{''.join(cells)}</tr>")
+            cells.append((st["status"], st["status"] + split))
+        item = d["id"].partition("/")[2]
+        grouped.setdefault((item, d["party"], bool(d["established"]), tuple(cells)), []).append(d["id"])
+    for (_, party, established, row_cells), dep_ids in grouped.items():
+        tag = "" if established else " <i>(alleged)</i>"
+        tds = "".join(f'<td class="{escape(cls)} nw">{escape(text)}</td>' for cls, text in row_cells)
+        rows.append(f"<tr><td>{escape(_by_item(dep_ids))}{tag}</td><td>{escape(party)}</td>{tds}</tr>")
     reach_rows = []
     for t in ids:
         by = doc["reach"][t]["by_reading"]
@@ -169,7 +176,7 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
             lo = by["shortest"][side]
             names = ", ".join(x.split("/")[0] for x in hi["removed"][:5]) + (" …" if len(hi["removed"]) > 5
                                                                             else "")
-            reach_rows.append(f"<tr><td>{escape(t)}</td><td>{escape(side)}</td>"
+            reach_rows.append(f"<tr><td class=\"nw\">{escape(t)}</td><td>{escape(side)}</td>"
                               f"<td>{len(lo['held_before'])} → {len(lo['held_after'])}</td>"
                               f"<td>{len(hi['held_before'])} → {len(hi['held_after'])}</td>"
                               f"<td>{hi['population_removed']:,}</td><td>{escape(names)}</td></tr>")
@@ -177,17 +184,26 @@ def briefing_html(c: Comparison, *, catalog: Catalog | None = None) -> str:
     for t in ids:
         ws = sorted((w for ws in doc["warning"][t]["longest"].values() for w in ws), key=lambda w: w["minutes"])
         cell = _warnings_cell(ws[:3]) or "no capital of another party in reach"
-        warn_rows.append(f"<tr><td>{escape(t)}</td><td>{escape(cell)}</td></tr>")
+        warn_rows.append(f"<tr><td class=\"nw\">{escape(t)}</td><td>{escape(cell)}</td></tr>")
     ver_rows = []
     for t in ids:
+        # zones no inspection right reaches (no visit, no site) share one row per treaty
+        idle = [v for v in doc["verification"][t] if not v["covered_sites"] and not v["visits_per_year"]]
         for v in doc["verification"][t]:
+            if v in idle:
+                continue
             ver_rows.append(
-                f"<tr><td>{escape(t)}</td><td>{escape(v['party'])}</td><td>{escape(v['zone'])}</td>"
+                f"<tr><td class=\"nw\">{escape(t)}</td><td>{escape(v['party'])}</td><td>{escape(v['zone'])}</td>"
                 f"<td>{len(v['covered_sites'])}/{len(v['known_sites'])} "
                 f"({100 * v['known_share']:.0f}%): {escape(', '.join(v['covered_sites']) or 'none')}</td>"
                 f"<td>{100 * v['declared_share']:.0f}% of {len(v['declared_sites'])}</td>"
                 f"<td>{v['visits_per_year']}</td><td>{v['inspector_days_per_year']:g}</td>"
                 f"<td>{v['detection_probability_1y']:.1%}</td></tr>")
+        if idle:
+            zones = ", ".join(f"{v['party']} {v['zone']} (0/{len(v['known_sites'])} known, "
+                              f"{len(v['declared_sites'])} declared)" for v in idle)
+            ver_rows.append(f"<tr><td class=\"nw\">{escape(t)}</td><td colspan=\"4\">no inspection right reaches: "
+                            f"{escape(zones)}</td><td>0</td><td>0</td><td>{0.0:.1%}</td></tr>")
     readings = []
     for t in doc["treaties"]:
         by_split: dict[tuple[str, ...], list[str]] = {}

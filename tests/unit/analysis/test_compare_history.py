@@ -46,22 +46,28 @@ def test_json_contract(doc: dict[str, Any]) -> None:
         for entry in d["by_treaty"].values():
             assert entry["status"] in {"banned", "permitted", "out-of-scope", "contested"}
             assert isinstance(entry["claims"], list)
-    assert doc["at"] == "2026-02-04"
+    # the record's last entry: Trump's refusal to extend New START and China's refusal to join (5 Feb 2026)
+    assert doc["at"] == "2026-02-05"
 
 
 def test_what_each_treaty_bans(doc: dict[str, Any]) -> None:
     nine_m_729 = {"kapustin-yar/9m729", "shuya/9m729", "mozdok/9m729", "kamyshlov/9m729"}
-    # INF bans the Tomahawk on Luzon outright; the 9M729 only on the US and FAZ ranges (480 km by Russia's), and
-    # the Oreshnik's one counted claim ("more than 3,000 km", the US's) does not say whether it passes 5,500 km.
-    assert _with(doc, "inf-1987", "banned") == {"laoag/tomahawk"}
+    # INF bans the Typhon's ground-launched Tomahawk outright, on Luzon and at Iwakuni (still there after Resolute
+    # Dragon: Russian MFA, 31 Oct 2025); the 9M729 only on the US and FAZ ranges (480 km by Russia's), and the
+    # Oreshnik's one counted claim ("more than 3,000 km", the US's) does not say whether it passes 5,500 km.
+    tomahawks = {"laoag/tomahawk", "iwakuni/tomahawk"}
+    assert _with(doc, "inf-1987", "banned") == tomahawks
     assert _with(doc, "inf-1987", "contested") == nine_m_729 | {"krichev/oreshnik"}
     # The offer names the 9M729: banned in European Russia whatever its range. Kamyshlov is east of the Urals and
     # outside the Asia-Pacific as the offer is read by default (the Far East).
     assert _with(doc, "ru-2020-offer", "banned") == {"kapustin-yar/9m729", "shuya/9m729", "mozdok/9m729"}
     assert _with(doc, "ru-2020-offer", "contested") == {"krichev/oreshnik"}
-    assert {"kamyshlov/9m729", "laoag/tomahawk"} <= _with(doc, "ru-2020-offer", "permitted")
-    # The drafts ban what is abroad, and at home what reaches the other side: both turn on the ranges here.
-    assert _with(doc, "ru-2021-draft", "banned") == {"laoag/tomahawk"}
+    # NATO's reciprocal pledge covers Europe only: the Tomahawks in the Philippines and Japan are permitted (they
+    # only trigger the Asia-Pacific reciprocity).
+    assert {"kamyshlov/9m729"} | tomahawks <= _with(doc, "ru-2020-offer", "permitted")
+    # The drafts ban what is abroad (both Tomahawks are), and at home what reaches the other side: the 9M729s and
+    # the Oreshnik turn on the ranges here.
+    assert _with(doc, "ru-2021-draft", "banned") == tomahawks
     assert _with(doc, "ru-2021-draft", "contested") == nine_m_729 | {"krichev/oreshnik"}
     # The non-paper bans nothing that is deployed: it adds transparency at Aegis Ashore.
     assert _with(doc, "us-2022-nonpaper", "banned") == set()

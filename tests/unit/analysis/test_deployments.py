@@ -37,7 +37,8 @@ def test_party_mapping_by_operating_state() -> None:
     assert party is not None and party.id == "RU"
 
 
-@pytest.mark.parametrize(("at", "expected"), [(None, "2026-02-04"), ("2016-05-12", "2016-05-12"),
+# default: the date of the record's last entry (Trump's refusal to extend New START, 5 Feb 2026)
+@pytest.mark.parametrize(("at", "expected"), [(None, "2026-02-05"), ("2016-05-12", "2016-05-12"),
                                               ("2025-12-31", "2025-12-31")])
 def test_resolve_date(at: str | None, expected: str) -> None:
     assert resolve_date(load_scenario("history-2019-2026"), at) == expected
