@@ -6,7 +6,8 @@
    the same paths the same way (temporary file, then rename) from as many processes, with no reading or hashing,
    then syncing the disk as the export does before it writes the checkpoint (both times include getting the
    bytes to disk). Rates in MB/s of file bytes; phases in the order export, plain, plain, export, the best of
-   each, the disk synced before each (why this is a fair comparison: the comment in ``main``).
+   each, the disk synced before each (why this is a fair comparison: the comment in ``main``). A plain write from
+   a single process is measured between them and printed for information.
 3. Proofs: RFC 9162 inclusion proofs for the same 100,000 random indices (``--proofs``), from the SQL store
    (``SqlLog``, one query each) and computed by the tiles client (``TileReader`` over the exported directory: it
    reads tile files and hashes each tile's inner levels once, keeping them in an LRU cache of ``--cache-tiles``
@@ -132,19 +133,25 @@ def main() -> int:
         # files were deleted recently (ext4 skips a recently freed inode, checking each one, when it allocates
         # one; measured at up to 8 s for these 7,800 files) and that cost fades with time: a fixed order would
         # hand it to whichever phase always runs first.
+        # The ratio's baseline writes from as many processes as the export (the same resources); a plain write
+        # from one process is measured too and printed for information (the middle phases, so the order stays
+        # symmetric).
         workers = os.cpu_count() or 1
-        export_s = plain_s = float("inf")
+        export_s = plain_s = single_s = float("inf")
         files: list[tuple[str, bytes]] = []
-        for phase, kind in enumerate(("export", "plain", "plain", "export")):
+        for phase, kind in enumerate(("export", "plain", "single", "single", "plain", "export")):
             os.sync()
             t0 = time.perf_counter()
             if kind == "export":
                 report = export_tiles(log, work / f"tiles{phase}", note, workers=workers)
                 export_s = min(export_s, time.perf_counter() - t0)
                 files = files or _files(work / f"tiles{phase}")
-            else:
+            elif kind == "plain":
                 _plain_write(work / f"plain{phase}", files, workers)
                 plain_s = min(plain_s, time.perf_counter() - t0)
+            else:
+                _plain_write(work / f"plain{phase}", files, 1)
+                single_s = min(single_s, time.perf_counter() - t0)
         total = sum(len(b) for _p, b in files)
 
         rng = random.Random(9162)
@@ -174,6 +181,9 @@ def main() -> int:
     export_rate, plain_rate = total / export_s / 1e6, total / plain_s / 1e6
     print(f"export: {report.tiles} tiles and {report.bundles} entry bundles, {total / 1e6:.1f} MB in "
           f"{export_s:.2f} s; plain write of the same {len(files)} files {plain_s:.2f} s")
+    print(f"for information: plain write from one process {single_s:.2f} s, {total / single_s / 1e6:.1f} MB/s "
+          f"(export/one-process {export_rate / (total / single_s / 1e6):.2f}); export and baseline ran {workers} "
+          "processes each")
     print(f"inclusion proofs ({n_proofs} random indices, tree of {size}): SQL {sql_rate:,.0f}/s; tiles client "
           f"{tiles_rate:,.0f}/s (LRU {args.cache_tiles} tiles, {reader.fetches} tile reads; cold, 1-tile cache: "
           f"{cold_rate:,.0f}/s)")

@@ -284,12 +284,48 @@ def _export_level0(source: TileSource, out_dir: Path, size: int, first: int, sto
 def _export_level0_worker(url: str, out_dir: str, size: int, first: int, stop: int) -> tuple[int, int, int]:
     """``_export_level0`` in a worker process, over its own read-only connection to the store at ``url`` (opened
     on the worker's first chunk and kept for the next ones: the process ends with the export)."""
-    from moratorium.store.logstore import LogStore
-
     store = _WORKER_STORES.get(url)
     if store is None:
-        store = _WORKER_STORES[url] = LogStore(url, read_only=True)
+        if url.startswith("sqlite:///") and "?" not in url:
+            store = _SqliteLeaves(url.removeprefix("sqlite:///"))
+        else:
+            from moratorium.store.logstore import LogStore
+
+            store = LogStore(url, read_only=True)
+        _WORKER_STORES[url] = store
     return _export_level0(_StoreSource(store, size), Path(out_dir), size, first, stop)
+
+
+class _SqliteLeaves:
+    """``LogStore.leaf_batches`` for a worker, over the standard library's ``sqlite3``: the same query and checks,
+    without importing SQLAlchemy (0.4 s of CPU for each worker process, measured, out of a few seconds)."""
+
+    def __init__(self, path: str) -> None:
+        import sqlite3
+
+        self._error = sqlite3.Error
+        self._con = sqlite3.connect(path, check_same_thread=False)
+        self._con.execute("PRAGMA busy_timeout=10000")
+        self._con.execute("PRAGMA query_only=ON")
+
+    def leaf_batches(self, start: int, stop: int, *, batch: int = 16384) -> Iterator[list[tuple[bytes, bytes]]]:
+        from moratorium.errors import StoreError
+
+        sql = "SELECT data, leaf_hash FROM ledger_leaf WHERE seq >= ? AND seq < ? ORDER BY seq"
+        try:
+            pos = start
+            while pos < stop:
+                end = min(stop, pos + batch)
+                rows: list[tuple[bytes, bytes]] = self._con.execute(sql, (pos, end)).fetchall()
+                if len(rows) != end - pos:
+                    raise StoreError(f"missing leaf rows in [{pos}, {end})")
+                yield rows
+                pos = end
+        except self._error as exc:
+            raise StoreError(f"read failed: {exc}") from exc
+
+    def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
+        raise NotImplementedError("a worker reads leaves only")
 
 
 _WORKER_STORES: dict[str, Any] = {}
