@@ -11,7 +11,7 @@ import base64
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
 from typing import Annotated, Any
 
 import httpx
@@ -28,8 +28,10 @@ from moratorium.api.node import Node
 from moratorium.api.routes_tiles import add_tlog_routes, submit_to_witnesses
 from moratorium.api.sync import pin_peer_keys, sync_peer
 from moratorium.errors import InputError, VerificationError
+from moratorium.ledger._merkle import canonical_leaf
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote
 from moratorium.ledger.entry import SignedEntry
+from moratorium.ledger.keys import PublicKey
 from moratorium.ledger.rfc6962 import hash_leaf
 
 __all__ = ["MAX_BODY_BYTES", "MAX_PAGE", "create_app"]
@@ -65,6 +67,26 @@ class NoteIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     note: str = Field(max_length=16384)
+
+
+class _NodeKeys(Mapping[str, PublicKey]):
+    """The node's keyring as ``verify_request`` reads it: a lookup of the signer's key only (``Node.public_key``),
+    so a request signed by the node's own party reads no key from the store; iterating reads them all."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    def __getitem__(self, party: str) -> PublicKey:
+        key = self._node.public_key(party)
+        if key is None:
+            raise KeyError(party)
+        return key
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._node.keyring())
+
+    def __len__(self) -> int:
+        return len(self._node.keyring())
 
 
 def _hex(items: list[bytes]) -> list[str]:
@@ -146,7 +168,7 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
         raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
         raw_query = request.scope.get("query_string") or b""
         signer = verify_request(request.method, raw_path.decode("latin-1"), body, request.headers,
-                                keys=node.keyring(), nonces=nonces, now=now(), max_skew_s=max_skew_s,
+                                keys=_NodeKeys(node), nonces=nonces, now=now(), max_skew_s=max_skew_s,
                                 query=raw_query.decode("latin-1"), scheme=request.url.scheme,
                                 authorities=authorities)
         return signer, body
@@ -261,7 +283,8 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
             raise ForbiddenError(f"a party may only author its own entries: signer {signer.party}, "
                             f"author {signed.entry.author}")
         seq = await run_in_threadpool(node.append, signed)
-        return {"party": node.party, "seq": seq, "leaf_hash": hash_leaf(signed.leaf_data()).hex()}
+        # canonical_leaf: the bytes of leaf_data() (the log stored exactly these), without the pure-Python encoder
+        return {"party": node.party, "seq": seq, "leaf_hash": hash_leaf(canonical_leaf(signed)).hex()}
 
     @app.post("/v1/cosignatures", tags=["witness"])
     def post_cosignature(item: NoteIn) -> dict[str, Any]:

@@ -187,7 +187,8 @@ class Node:
         self.origin_prefix = origin_prefix
         self.lock = threading.RLock()
         self.own: SqlLog = open_log(db_url)
-        self.own.register_key(key.public)
+        self._public = key.public
+        self.own.register_key(self._public)
         self.mirrors: dict[str, SqlLog] = {p: open_log(mirror_url(db_url, p)) for p in parties if p != self.party}
         self.peers = [PeerStatus(url=u.rstrip("/")) for u in peers]
         self.witnesses: list[WitnessConfig] = []
@@ -217,12 +218,20 @@ class Node:
 
     def keyring(self) -> dict[str, PublicKey]:
         """Every key this node trusts: its own and those pinned in the mirrors (first contact, then fixed)."""
-        keys = {self.party: self.key.public}
+        keys = {self.party: self._public}
         for party, mirror in self.mirrors.items():
             k = mirror.keyring().get(party)
             if k is not None:
                 keys[party] = k
         return keys
+
+    def public_key(self, party: str) -> PublicKey | None:
+        """``keyring().get(party)``, reading only that party's key: the own key from memory (no store read), a
+        peer's from its mirror as pinned now."""
+        if party == self.party:
+            return self._public
+        mirror = self.mirrors.get(party)
+        return None if mirror is None else mirror.keyring().get(party)
 
     def pin_peer_key(self, key: PublicKey) -> None:
         """Store a peer's key in its mirror; a different key later is a ``ConflictError`` (key pinning)."""

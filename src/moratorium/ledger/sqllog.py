@@ -235,10 +235,9 @@ class SqlLog(MerkleMethods):
             if len(set(hashes)) != len(hashes):
                 verification.check()  # a bad signature is reported first, as when checks ran before all else
                 raise ConflictError("replayed entry: the batch holds the same entry twice")
-            present = self._store.find_leaves(hashes)
-            if present:
-                verification.check()
-                raise ConflictError(f"replayed entry: identical to entry {min(present.values())}")
+            # A replay is found by the store's unique leaf hash, inside the append's own transaction (which it
+            # refuses): a look-up before every append cost a query per write. Only a refused append looks the
+            # leaves up, to name the entry replayed.
             work = self._range.copy()
             nodes = [node for h in hashes for node in work.append(h)]
             try:
@@ -247,6 +246,9 @@ class SqlLog(MerkleMethods):
             except ConflictError:
                 self._range = CompactRange.load(self._store.size(), self._store.node)
                 verification.check()
+                present = self._store.find_leaves(hashes)
+                if present:
+                    raise ConflictError(f"replayed entry: identical to entry {min(present.values())}") from None
                 raise
         finally:
             verification.drain()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -169,3 +170,41 @@ def test_sf_dictionary_round_trips() -> None:
     assert parsed["b"] == _sfv.Item(b"\x01\x02\x03") and parsed["c"] == _sfv.Item(True)
     assert parsed["d"] == _sfv.Item(False) and isinstance(parsed["f"], _sfv.Item)
     assert isinstance(parsed["f"].value, _sfv.Token)
+
+
+def test_nonce_cache_rebuilt_on_every_request_once_full_regression() -> None:
+    """The cache used to rebuild its whole dict on every request once it held 1,024 nonces (O(n) a request under
+    sustained load); it now forgets only what left the window, oldest first, and never a nonce still in it."""
+    class Counting(dict[str, int]):
+        """Counts the entries any pass over the cache visits."""
+
+        visited = 0
+
+        def __iter__(self) -> Iterator[str]:
+            for key in super().__iter__():
+                Counting.visited += 1
+                yield key
+
+        def items(self) -> Iterator[tuple[str, int]]:  # type: ignore[override]
+            for item in super().items():
+                Counting.visited += 1
+                yield item
+
+    cache = NonceCache(300)
+    for i in range(2000):
+        cache.check_and_add(f"n{i}", now=1000 + i // 100)
+    cache._seen = Counting(cache._seen)
+    for i in range(2000, 3000):
+        cache.check_and_add(f"n{i}", now=1000 + i // 100)
+    assert Counting.visited <= 1000 + 10  # a look at the oldest entry per request, not a pass over all of them
+    for i in range(0, 3000, 7):
+        with pytest.raises(AuthError, match="replayed"):
+            cache.check_and_add(f"n{i}", now=1030)
+    assert len(cache._seen) == 3000
+    cache.check_and_add("late", now=1000 + 2 * 300 + 15)  # the nonces of seconds 1000..1014 are now out
+    assert len(cache._seen) == 3000 - 1500 + 1
+    with pytest.raises(AuthError, match="replayed"):
+        cache.check_and_add("n1500", now=1000 + 2 * 300 + 15)
+    cache.check_and_add("back", now=900)  # a clock stepping back drops nothing early
+    with pytest.raises(AuthError, match="replayed"):
+        cache.check_and_add("late", now=900)

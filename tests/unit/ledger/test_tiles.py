@@ -222,8 +222,9 @@ def test_parallel_export_writes_the_same_files(tmp_path: Path, us: PartyKey, mon
     note = make_checkpoint(log, us, origin=ORIGIN)
     export_tiles(log, tmp_path / "one", note, durable=False)
     monkeypatch.setattr(tiles_module, "_PARALLEL_MIN_TILES", 4)
+    monkeypatch.setattr(tiles_module, "_CHUNK_TILES", 1)  # ten chunks, shared by this process and the workers
     report = export_tiles(log, tmp_path / "two", note, workers=3, durable=False)
-    assert report.tiles == 11 and report.bundles == 10
+    assert report.tiles == 11 and report.bundles == 10 and report.skipped == 0
 
     def files(root: Path) -> dict[str, bytes]:
         return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
@@ -245,6 +246,28 @@ def test_export_refuses_a_corrupt_leaf_instead_of_publishing_it(tmp_path: Path, 
     log = open_log(str(tmp_path / "log.sqlite"))
     with pytest.raises(VerificationError, match="entry 7"):
         export_tiles(log, tmp_path / "t", note, durable=False)
+    assert not (tmp_path / "t" / "checkpoint").exists()
+    log.close()
+
+
+def test_parallel_export_refuses_a_corrupt_leaf_in_any_chunk(tmp_path: Path, us: PartyKey,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import moratorium.ledger.tiles as tiles_module
+
+    log = _log(tmp_path, us, 256 * 6)
+    note = make_checkpoint(log, us, origin=ORIGIN)
+    log.close()
+    con = sqlite3.connect(tmp_path / "log.sqlite")
+    con.execute("UPDATE ledger_leaf SET data = CAST(? AS BLOB) WHERE seq = ?", (b"{}", 256 * 5 + 3))
+    con.commit()
+    con.close()
+    monkeypatch.setattr(tiles_module, "_PARALLEL_MIN_TILES", 2)
+    monkeypatch.setattr(tiles_module, "_CHUNK_TILES", 1)
+    log = open_log(str(tmp_path / "log.sqlite"))
+    with pytest.raises(VerificationError, match=f"entry {256 * 5 + 3}"):
+        export_tiles(log, tmp_path / "t", note, workers=2, durable=False)
     assert not (tmp_path / "t" / "checkpoint").exists()
     log.close()
 
