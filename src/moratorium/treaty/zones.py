@@ -43,27 +43,33 @@ def is_european_russia(place: Place, definition: str) -> bool:
     return location.parts[definition] == "european-russia"
 
 
-def _in_russia(place: Place, treaty: Treaty) -> bool:
-    # Crimea and Sevastopol count as Russian only under the de facto reading, whichever country a gazetteer or
-    # an entry gives for the point (Natural Earth's admin-1 files them under Russia's administration).
+_DE_JURE_COUNTRY = "UKR"
+"""Crimea and Sevastopol (``CONTESTED_SUBJECTS``) are Ukraine's under the de jure reading."""
+
+
+def _country(place: Place, treaty: Treaty) -> str:
+    """The country a place counts as under the treaty's ``territory`` reading: Crimea and Sevastopol are Russian
+    only de facto, whichever country a gazetteer or an entry gives for the point (Natural Earth's admin-1 files
+    them under Russia's administration); de jure they are Ukraine's."""
     if place.subject in CONTESTED_SUBJECTS:
-        return treaty.territorial_view == "de-facto"
-    return place.country == "RUS"
+        return "RUS" if treaty.territorial_view == "de-facto" else _DE_JURE_COUNTRY
+    return place.country
 
 
 def in_zone(place: Place, zone: Zone, treaty: Treaty) -> bool:
     """True if ``place`` lies in ``zone`` under ``treaty``'s definitions."""
-    if place.country in zone.exclude_countries:
+    country = _country(place, treaty)
+    if country in zone.exclude_countries:
         return False
     if zone.everywhere:
         return True
     if place.site is not None and place.site in zone.sites:
         return True
-    if place.country in zone.countries:
+    if country in zone.countries:
         return True
     if place.subject is not None and place.subject in zone.subjects:
         return True
-    if zone.russia is not None and _in_russia(place, treaty):
+    if zone.russia is not None and country == "RUS":
         if zone.russia == "all":
             return True
         if zone.russia == "far-east":

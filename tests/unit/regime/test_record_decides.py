@@ -262,3 +262,18 @@ def test_timeline_changes_carry_perspectives_and_basis() -> None:
     assert set(final) >= {"party", "obligation", "status", "evidence", "depends_on", "reason", "perspectives",
                           "basis", "readings"}
     assert final["readings"]["trigger"] == "until"
+
+
+def test_crimea_point_filed_under_russia_counts_as_ukraine_de_jure() -> None:
+    """Regression: a point in Crimea that a gazetteer files as RUS (UA-43) counted as European Russia under the
+    de jure reading, and dropped out of the 'europe' zone that lists Ukraine."""
+    from moratorium.treaty.readings import apply_readings
+    from moratorium.treaty.zones import Place, in_zone
+
+    place = Place(country="RUS", subject="UA-43", lat=45.0, lon=34.1)
+    de_jure = apply_readings(TREATY, resolve(TREATY))
+    de_facto = apply_readings(TREATY, resolve(TREATY, {"territory": "de-facto"}))
+    assert not in_zone(place, de_jure.zone("european-russia"), de_jure)
+    assert in_zone(place, de_facto.zone("european-russia"), de_facto)
+    assert in_zone(place, de_jure.zone("europe"), de_jure)  # as Ukraine
+    assert in_zone(place, de_facto.zone("europe"), de_facto)  # as European Russia
