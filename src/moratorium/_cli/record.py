@@ -76,7 +76,7 @@ def log_verdicts(
     """Compute the verdicts of a stored log (the same function ``run`` and the node use). Refused, naming both
     hashes, if the log adopted a different text of the treaty."""
     from moratorium.ledger import open_log
-    from moratorium.regime.compliance import timeline
+    from moratorium.regime.compliance import default_reach, timeline
     from moratorium.scenario.run import inputs_json
     from moratorium.treaty import load_treaty
     from moratorium.treaty.readings import parse_assignments, resolve
@@ -85,12 +85,8 @@ def log_verdicts(
     applied = resolve(model, parse_assignments(reading or []))
     with open_log(log, create=False) as source:
         entries = list(source.entries())
-    reach = None
-    if any(ob.kind == "reach-ban" for ob in model.obligations):
-        from moratorium.geo.territory import TerritoryDistance
-
-        reach = TerritoryDistance()
-    _, verdicts = timeline(model, entries, reach=reach, readings=applied, assume_adopted=assume_adopted or ())
+    _, verdicts = timeline(model, entries, reach=default_reach(model), readings=applied,
+                           assume_adopted=assume_adopted or ())
     if fmt is TableFormat.json:
         print_json({"treaty": model.id, "entries": len(entries),
                     "inputs": inputs_json(model, entries, applied, assume_adopted or ()),
@@ -107,18 +103,15 @@ def sensitivity(
     fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
 ) -> None:
     """Run every reading the scenario's treaty admits and list, per verdict, which readings flip it and to what."""
+    from moratorium.regime.compliance import default_reach
     from moratorium.regime.sensitivity import sensitivity as run_sensitivity
     from moratorium.scenario import load_scenario
     from moratorium.scenario.run import run_scenario
 
     loaded = load_scenario(scenario)
     result = run_scenario(loaded, assume_adopted=assume_adopted or ())
-    reach = None
-    if any(ob.kind == "reach-ban" for ob in loaded.treaty.obligations):
-        from moratorium.geo.territory import TerritoryDistance
-
-        reach = TerritoryDistance()
-    report = run_sensitivity(loaded.treaty, result.entries, reach=reach, assume_adopted=assume_adopted or ())
+    report = run_sensitivity(loaded.treaty, result.entries, reach=default_reach(loaded.treaty),
+                             assume_adopted=assume_adopted or ())
     if fmt is TableFormat.json:
         print_json(report.to_json())
         return

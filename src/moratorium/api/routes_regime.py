@@ -79,17 +79,13 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
     def verdict_timeline() -> dict[str, Any]:
         """Which verdicts changed after which entry (the applied entries in merged order), and the verdict
         timeline chart as SVG (one lane per party and obligation, each change linked to its entry)."""
-        from moratorium.regime.compliance import timeline
+        from moratorium.regime.compliance import default_reach, timeline
         from moratorium.scenario import _timeline
 
         view = node.view()
         applied = [e for e in view.entries if e.applied_as is not None]
-        reach = None
-        if any(ob.kind == "reach-ban" for ob in node.treaty.obligations):
-            from moratorium.geo.territory import TerritoryDistance
-
-            reach = TerritoryDistance()
-        steps, _ = timeline(node.treaty, [e.signed for e in applied], catalog=node.catalog, reach=reach)
+        steps, _ = timeline(node.treaty, [e.signed for e in applied], catalog=node.catalog,
+                            reach=default_reach(node.treaty))
         items = []
         for step, entry in zip(steps, applied, strict=True):
             item: dict[str, Any] = dict(step.to_json())

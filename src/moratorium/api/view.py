@@ -26,7 +26,7 @@ from moratorium import dates
 from moratorium.catalog import Catalog
 from moratorium.errors import InputError
 from moratorium.ledger.entry import SignedEntry
-from moratorium.regime.compliance import evaluate
+from moratorium.regime.compliance import default_reach, evaluate
 from moratorium.regime.state import RegimeState, Replayer
 from moratorium.regime.verdict import Verdict
 from moratorium.treaty import Treaty
@@ -119,12 +119,6 @@ def build_view(treaty: Treaty, logs: Mapping[str, Sequence[SignedEntry]], *,
         rejected[failed[0]] = failed[1]
     positions = {ref: i for i, ref in enumerate(refs)}
     entries = tuple(ViewEntry(ref, signed, positions.get(ref), rejected.get(ref)) for ref, signed in items)
-    reach = None
-    if any(ob.kind == "reach-ban" for ob in treaty.obligations):
-        # reach-defined obligations (ru-2021-draft) are decided by exact geodesics to the other party's borders
-        from moratorium.geo.territory import TerritoryDistance
-
-        reach = TerritoryDistance()
-    verdicts = evaluate(treaty, replayer.state, catalog=replayer.catalog, reach=reach)
+    verdicts = evaluate(treaty, replayer.state, catalog=replayer.catalog, reach=default_reach(treaty))
     return RegimeView(sizes={p: len(es) for p, es in logs.items()}, entries=entries, state=replayer.state,
                       verdicts=tuple(verdicts), refs=tuple(refs))

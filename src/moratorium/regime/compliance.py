@@ -41,13 +41,23 @@ from moratorium.treaty.classify import claim_interval, counted_range_claims
 from moratorium.treaty.readings import Readings, apply_readings, resolve
 from moratorium.treaty.zones import Place, in_zone
 
-__all__ = ["ReachAnalysis", "TimelineStep", "evaluate", "timeline"]
+__all__ = ["ReachAnalysis", "TimelineStep", "default_reach", "evaluate", "timeline"]
 
 
 class ReachAnalysis(Protocol):
     """What the engine needs from reach analysis (``moratorium.geo.territory.TerritoryDistance``)."""
 
     def min_distance_km(self, lat: float, lon: float, countries: Sequence[str]) -> float: ...
+
+
+def default_reach(treaty: Treaty) -> ReachAnalysis | None:
+    """The reach analysis a treaty needs: exact WGS84 geodesics to Natural Earth borders
+    (``TerritoryDistance``) when it has a reach-defined obligation (ru-2021-draft), else None (nothing to load)."""
+    if not any(ob.kind == "reach-ban" for ob in treaty.obligations):
+        return None
+    from moratorium.geo.territory import TerritoryDistance
+
+    return TerritoryDistance()
 
 
 def _in_force(treaty: Treaty, ob: Obligation, st: RegimeState,

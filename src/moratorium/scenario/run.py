@@ -18,7 +18,7 @@ from moratorium.ledger.audit import AuditReport
 from moratorium.ledger.entry import SignedEntry
 from moratorium.ledger.keys import PartyKey, PublicKey, verify_entry
 from moratorium.ledger.memory import MemoryLog
-from moratorium.regime.compliance import ReachAnalysis, TimelineStep, timeline
+from moratorium.regime.compliance import ReachAnalysis, TimelineStep, default_reach, timeline
 from moratorium.regime.verdict import Verdict
 from moratorium.scenario._load import Scenario
 from moratorium.treaty import Treaty
@@ -55,13 +55,7 @@ def run_scenario(scenario: Scenario, *, reach: ReachAnalysis | bool | None = Tru
     treaty has such an obligation; None leaves those verdicts at ``needs-analysis``.
     """
     if reach is True:
-        needs = any(ob.kind == "reach-ban" for ob in scenario.treaty.obligations)
-        if needs:
-            from moratorium.geo.territory import TerritoryDistance
-
-            reach = TerritoryDistance()
-        else:
-            reach = None
+        reach = default_reach(scenario.treaty)
     elif reach is False:
         reach = None
     applied = resolve(scenario.treaty, readings)
