@@ -106,11 +106,12 @@ def sensitivity(
     from moratorium.regime.compliance import default_reach
     from moratorium.regime.sensitivity import sensitivity as run_sensitivity
     from moratorium.scenario import load_scenario
-    from moratorium.scenario.run import run_scenario
 
-    loaded = load_scenario(scenario)
-    result = run_scenario(loaded, assume_adopted=assume_adopted or ())
-    report = run_sensitivity(loaded.treaty, result.entries, reach=default_reach(loaded.treaty),
+    loaded = load_scenario(scenario)  # validated and signed while loading; sensitivity replays it per reading
+    for party in assume_adopted or ():
+        loaded.treaty.party(party)  # NotFoundError naming the parties
+    entries = tuple(step.signed for step in loaded.steps)
+    report = run_sensitivity(loaded.treaty, entries, reach=default_reach(loaded.treaty),
                              assume_adopted=assume_adopted or ())
     if fmt is TableFormat.json:
         print_json(report.to_json())
