@@ -97,4 +97,7 @@ def test_is_valid_agrees_with_parse(text: str) -> None:
         ok = True
     except InputError:
         ok = False
-    assert dates.is_valid.__wrapped__(text) == ok  # type: ignore[attr-defined]
+    assert dates.is_valid(text) == ok
+    assert dates._is_valid.__wrapped__(text) == ok  # type: ignore[attr-defined]  # the full check, uncached
+    if dates._COMMON(text) is not None:  # the one-match shortcut only ever says yes where parse does
+        assert ok

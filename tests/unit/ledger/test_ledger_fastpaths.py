@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moratorium.errors import ConflictError, InputError, VerificationError
 from moratorium.ledger import _merkle, audit, open_log, rfc6962, sqllog
@@ -146,6 +148,43 @@ def test_leaf_parse_agrees_with_reference_on_mutations(us: PartyKey) -> None:
             else:
                 del data[pos]
         assert _fast(bytes(data)) == _reference(bytes(data)), bytes(data)
+
+
+# ASCII JSON without floats or numbers beyond 2**53: the domain on which the leaf reader trusts orjson's bytes.
+_ascii = st.text(alphabet=st.characters(max_codepoint=127), max_size=12)
+_fast_domain = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | _ascii,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_ascii, inner, max_size=4),
+    max_leaves=16,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_fast_domain)
+def test_orjson_writes_what_rfc8785_writes_on_the_fast_domain(value: Any) -> None:
+    """The independent reference: the ``rfc8785`` library's bytes, for random values of the fast path's domain."""
+    import orjson
+    import rfc8785
+
+    assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == rfc8785.dumps(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.dictionaries(_ascii, _fast_domain, max_size=5), cut=st.integers(0, 400), byte=st.integers(0, 127))
+def test_leaf_reader_agrees_with_reference_on_random_bodies(body: dict[str, Any], cut: int, byte: int) -> None:
+    entry = Entry(author="us", kind="observation", effective="2020-01-01", recorded="2020-01-01T00:00:00Z",
+                  body=body)
+    leaf = SignedEntry(entry=entry, signature=bytes(range(64))).leaf_data()
+    assert _fast(leaf) == _reference(leaf) == ("ok", ("us", bytes(range(64))))
+    pos = cut % len(leaf)
+    for changed in (leaf[:pos] + bytes([byte]) + leaf[pos + 1 :], leaf[:pos] + bytes([byte]) + leaf[pos:]):
+        outcome, fields = _reference(changed)
+        assert _fast(changed) == (outcome, fields), changed
+        if outcome == "ok":  # in a batch, between good leaves, the same answer
+            assert _merkle.leaf_authors_signatures([leaf, changed, leaf])[1] == fields
+        else:
+            with pytest.raises(VerificationError):
+                _merkle.leaf_authors_signatures([leaf, changed, leaf])
 
 
 # -- parallel verification of a batch ---------------------------------------------------------------------------
