@@ -18,7 +18,7 @@ from __future__ import annotations
 import binascii
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 import orjson as _ojson
