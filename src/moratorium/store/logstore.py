@@ -324,14 +324,13 @@ class LogStore:
         return found
 
     def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
-        """``(index, hash)`` of stored nodes at ``level >= 1`` with ``start <= index < stop``."""
-        stmt = (
-            select(_node.c.idx, _node.c.hash)
-            .where(_node.c.level == level, _node.c.idx >= start, _node.c.idx < stop)
-            .order_by(_node.c.idx)
-        )
-        for idx, h in self._read(stmt):
-            yield int(idx), bytes(h)
+        """``(index, hash)`` of stored nodes at ``level >= 1`` with ``start <= index < stop``, in index order (read
+        through the DBAPI cursor, as ``leaf_row_batches``: the audit reads about one node an entry)."""
+        sql = f"SELECT idx, hash FROM ledger_node WHERE level = {int(level)} AND idx >= {{0}} AND idx < {{0}} " \
+              "ORDER BY idx"
+        for rows in self._raw_batches(sql, start, stop, max(1, stop - start)):
+            for idx, h in rows:
+                yield int(idx), bytes(h)
 
     def max_level(self) -> int:
         rows = self._read(select(_node.c.level).order_by(_node.c.level.desc()).limit(1))
