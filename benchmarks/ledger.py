@@ -5,9 +5,9 @@ audit of a 1,000,000-entry log (root and every signature) >= 1.5, using both cor
 node reads each, with proofs per second printed. The last line is ``min_fraction_of_goal=X`` (X >= 1: all
 goals met).
 
-The baseline is the best of four bare measurements (three at the start, one before the audit), so a busy moment
-on a shared machine cannot flatter the ratios. ``--quick`` (or ``MORATORIUM_BENCH_QUICK=1``) uses a 20,000-entry
-log instead, for smoke runs.
+The baseline is the best of five bare measurements (three at the start, one before each of the two audits), so a
+busy moment on a shared machine cannot flatter the ratios; the audit counts the faster of its two runs. ``--quick``
+(or ``MORATORIUM_BENCH_QUICK=1``) uses a 20,000-entry log instead, for smoke runs.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def main() -> int:
     print(f"generated and signed {n_log} entries in {time.perf_counter() - t:.1f} s", flush=True)
 
     # The machine is shared, so a single short bare measurement can land in a busy moment and flatter every
-    # ratio; the baseline is the best of three now and one more before the audit (conservative ratios).
+    # ratio; the baseline is the best of three now and one more before each audit (conservative ratios).
     bares = [bare_rate(entries[:n_bare]) for _ in range(3)]
     bare = max(bares)
     print(f"bare Ed25519 verification, 1 core: {bare:,.0f} entries/s (best of {', '.join(f'{b:,.0f}' for b in bares)})")
@@ -110,17 +110,24 @@ def main() -> int:
         for s in range(0, n_log, 10_000):
             big.append_many(entries[s : s + 10_000])
         print(f"built the {n_log}-entry log in {time.perf_counter() - t:.1f} s", flush=True)
-        again = bare_rate(entries[:n_bare])
-        if again > bare:
-            bare = again
-            append_ratio = append_rate / bare
-            print(f"bare Ed25519 verification re-measured: {bare:,.0f} entries/s; append = {append_ratio:.2f}x bare "
-                  f"({bare:,.0f}/s)")
-        t = time.perf_counter()
-        report = verify_log(path, workers=cores)
-        audit_rate = report.size / (time.perf_counter() - t)
+        # Two full audits, the faster counting (a shared machine only ever slows a run down), each after one more
+        # bare measurement, which raises the baseline if it is faster than the earlier ones.
+        audit_rate = 0.0
+        for _round in range(2):
+            again = bare_rate(entries[:n_bare])
+            if again > bare:
+                bare = again
+                append_ratio = append_rate / bare
+                print(f"bare Ed25519 verification re-measured: {bare:,.0f} entries/s; append = {append_ratio:.2f}x "
+                      f"bare ({bare:,.0f}/s)")
+            t = time.perf_counter()
+            report = verify_log(path, workers=cores)
+            rate = report.size / (time.perf_counter() - t)
+            print(f"full audit ({cores} cores): {rate:,.0f} entries/s = {rate / bare:.2f}x bare ({bare:,.0f}/s)",
+                  flush=True)
+            audit_rate = max(audit_rate, rate)
         audit_ratio = audit_rate / bare
-        print(f"full audit ({cores} cores): {audit_rate:,.0f} entries/s = {audit_ratio:.2f}x bare ({bare:,.0f}/s)")
+        print(f"full audit, the faster of two: {audit_ratio:.2f}x bare ({bare:,.0f}/s)")
 
         # 3. Proofs: node reads per proof and proofs per second.
         rng = random.Random(1)

@@ -169,12 +169,25 @@ def test_orjson_writes_what_rfc8785_writes_on_the_fast_domain(value: Any) -> Non
     assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == rfc8785.dumps(value)
 
 
+# Beyond the domain too: floats, numbers at and past 2**53, any text (the reader must send those to the reference).
+_any_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8) | _ascii,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=16,
+)
+
+
 @settings(max_examples=300, deadline=None)
-@given(body=st.dictionaries(_ascii, _fast_domain, max_size=5), cut=st.integers(0, 400), byte=st.integers(0, 127))
+@given(body=st.dictionaries(_ascii, _fast_domain | _any_json, max_size=5), cut=st.integers(0, 400),
+       byte=st.integers(0, 127))
 def test_leaf_reader_agrees_with_reference_on_random_bodies(body: dict[str, Any], cut: int, byte: int) -> None:
     entry = Entry(author="us", kind="observation", effective="2020-01-01", recorded="2020-01-01T00:00:00Z",
                   body=body)
-    leaf = SignedEntry(entry=entry, signature=bytes(range(64))).leaf_data()
+    try:
+        leaf = SignedEntry(entry=entry, signature=bytes(range(64))).leaf_data()
+    except InputError:  # not representable (a float RFC 8785 cannot carry back, a lone surrogate): never signed
+        return
     assert _fast(leaf) == _reference(leaf) == ("ok", ("us", bytes(range(64))))
     pos = cut % len(leaf)
     for changed in (leaf[:pos] + bytes([byte]) + leaf[pos + 1 :], leaf[:pos] + bytes([byte]) + leaf[pos:]):
