@@ -12,16 +12,99 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
 from types import ModuleType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-
-from moratorium._cli import analysis, assurance, geo, ledger, node, record, spine
+from typer.core import TyperGroup
 
 __all__ = ["app", "main"]
 
+# Every top-level command and group, in the order of the help, with the ``moratorium._cli`` modules whose
+# ``register`` defines it (``record`` adds commands to the groups of ``spine`` and ``ledger``). Nothing is imported
+# or converted to a click command until it is needed: ``moratorium treaty list`` builds the ``treaty`` group only
+# (converting all the commands cost 56 ms, importing their modules 40 ms, measured; the start-up is benchmarked).
+# ``tests/integration/test_cli_usage.py`` checks this table against what the modules register.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "classify": ("spine",), "run": ("spine",), "map": ("geo",), "serve": ("node",), "sensitivity": ("record",),
+    "compare": ("analysis",), "warning": ("analysis",), "brief": ("analysis",),
+    "treaty": ("spine", "record"), "catalog": ("spine", "record"), "keys": ("spine",), "scenario": ("spine",),
+    "reach": ("geo",), "zones": ("geo",), "log": ("ledger", "record"), "escrow": ("ledger",),
+    "assure": ("assurance",), "node": ("node",),
+}
+
+_part = typer.Typer()
+"""What the modules register, each module once (``_registered``), before single commands are taken from it."""
+_registered: set[str] = set()
+
+
+def _build(name: str) -> Any:
+    """The click command or group ``name``, converted from the modules that define it."""
+    for module in COMMANDS[name]:
+        if module not in _registered:
+            importlib.import_module(f"moratorium._cli.{module}").register(_part)
+            _registered.add(module)
+    one = typer.Typer()
+    one.registered_commands = [c for c in _part.registered_commands if _command_name(c) == name]
+    one.registered_groups = [g for g in _part.registered_groups if g.name == name]
+    command = typer.main.get_group(one).commands.get(name)
+    if command is None:  # pragma: no cover - the table test keeps COMMANDS and the modules in step
+        raise RuntimeError(f"moratorium._cli: no module registers {name!r}")
+    return command
+
+
+def _command_name(info: Any) -> str:
+    """The name typer gives a registered command: its own, or its function's with ``-`` for ``_``."""
+    if info.name:
+        return str(info.name)
+    return str(typer.main.get_command_name(info.callback.__name__)) if info.callback else ""
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root group's ``commands``: every name of ``COMMANDS`` is listed, each built on first access (click's
+    help, completion and typer's did-you-mean read this mapping)."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = _build(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (n for n in self._built if n not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(1 for n in self._built if n not in COMMANDS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._built
+
+
+class _LazyRoot(TyperGroup):
+    """The ``moratorium`` group, with commands built when asked for (``_LazyCommands``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        lazy = _LazyCommands()
+        for name, command in self.commands.items():
+            lazy[name] = command
+        self.commands = lazy
+
+
 app = typer.Typer(
+    cls=_LazyRoot,
     name="moratorium",
     help="Verify a reciprocal missile moratorium between parties that do not trust each other.",
     no_args_is_help=True,
@@ -42,10 +125,6 @@ def _version(value: bool) -> None:
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                 help="Print the version and exit.")] = False) -> None:
     """Verify a reciprocal missile moratorium between parties that do not trust each other."""
-
-
-for _module in (spine, geo, ledger, assurance, node, record, analysis):
-    _module.register(app)
 
 
 def main() -> None:

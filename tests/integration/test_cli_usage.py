@@ -43,3 +43,44 @@ def test_moratorium_error_is_one_line_exit_2() -> None:
     done = _run("treaty", "show", "no-such-treaty")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
+
+
+_REGISTERED = """
+import json, typer
+from moratorium._cli import analysis, assurance, geo, ledger, node, record, spine
+from moratorium.cli import _command_name
+out = {}
+for module in (spine, geo, ledger, assurance, node, record, analysis):
+    part = typer.Typer()
+    module.register(part)
+    names = [_command_name(c) for c in part.registered_commands] + [g.name for g in part.registered_groups]
+    out[module.__name__.rsplit(".", 1)[1]] = names
+print(json.dumps(out))
+"""
+
+
+def test_lazy_command_table_matches_what_the_modules_register() -> None:
+    """``moratorium.cli.COMMANDS`` (what the root group lists before importing anything) names every command the
+    modules register, with the module that registers it, and nothing else; in a fresh process, since
+    registering twice would add ``record``'s commands to the shared groups again."""
+    import json
+
+    from moratorium.cli import COMMANDS
+
+    done = subprocess.run([sys.executable, "-c", _REGISTERED], capture_output=True, text=True, timeout=60, check=True)
+    registered = json.loads(done.stdout)
+    defined = {name: module for module, names in registered.items() for name in names}
+    assert set(defined) == set(COMMANDS)
+    for name, module in defined.items():
+        assert module in COMMANDS[name], (name, module)
+
+
+def test_help_lists_every_command_and_a_group_runs_its_own() -> None:
+    from moratorium.cli import COMMANDS
+
+    helped = _run("--help")
+    assert helped.returncode == 0
+    for name in COMMANDS:
+        assert f" {name} " in helped.stdout, name
+    hashed = _run("treaty", "hash", "inf-1987")  # a command another module adds to the group
+    assert hashed.returncode == 0 and len(hashed.stdout.strip()) == 64, hashed.stderr
