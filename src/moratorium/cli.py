@@ -1,8 +1,9 @@
 """The ``moratorium`` command line: thin typer commands that parse, call one library function and render.
 
-Command groups live in ``moratorium._cli.<domain>`` and register themselves here. Nothing heavy (numpy, pyproj,
-SQLAlchemy, FastAPI, pydantic...) is imported at start-up: each command imports what it needs when it runs, so
-``moratorium --help`` stays as quick as a bare typer app (``benchmarks/cli_start.py``).
+Command groups live in ``moratorium._cli.<domain>`` and register themselves on a private app; the root group lists
+them from ``COMMANDS`` and imports and converts one only when it is asked for. Nothing heavy (numpy, pyproj,
+SQLAlchemy, FastAPI...) is imported at start-up: each command imports what it needs when it runs, so the CLI starts
+nearly as quick as a bare typer app (``benchmarks/cli_start.py``).
 
 Exit codes: 0 success, 1 a failed check (a proof or signature that does not verify, a violation when asked to
 fail on one), 2 bad input.
