@@ -184,6 +184,17 @@ def earlier(a: str | When, b: str | When) -> bool:
     return wa.before(wb)
 
 
+def period(text: str) -> When:
+    """``parse`` for the bounds of treaty periods and scenario spans, which may also be a bare year (``2026``: from
+    1 January to the end of 31 December); ``InputError`` if it is not a valid date."""
+    if len(text) == 4 and text.isdigit() and text != "0000":
+        year = int(text)
+        start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+        end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if year < 9999 else dt.datetime.max.replace(tzinfo=dt.UTC)
+        return When(text, "month", start, end)
+    return parse(text)
+
+
 def sort_key(text: str) -> tuple[dt.datetime, int, str]:
     """A total order consistent with ``earlier``: by first instant, then coarser first, then the text.
 

@@ -30,6 +30,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from moratorium import dates
 from moratorium.catalog import Catalog, load_catalog
 from moratorium.ledger.entry import SignedEntry
 from moratorium.regime.claims import view as claim_view
@@ -74,9 +75,10 @@ def _in_force(treaty: Treaty, ob: Obligation, st: RegimeState,
         if other in st.withdrawn or other not in st.adopted:
             return False, (adopted,), (f"offered only in return for {other}'s {other_id}, which {other} has not "
                                        f"adopted")
-    if ob.period_from and st.now < ob.period_from:
+    # as dates, not text: a period "until 2021-03-01" still holds at 2021-03-01T10:00Z, one "until 2021" all year
+    if ob.period_from and dates.earlier(st.now, dates.period(ob.period_from)):
         return False, (adopted,), f"period starts {ob.period_from}"
-    if ob.period_until and st.now > ob.period_until:
+    if ob.period_until and dates.earlier(dates.period(ob.period_until), st.now):
         return False, (adopted,), f"period ended {ob.period_until}"
     return True, (adopted,), ""
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from moratorium import dates
 from moratorium._yamlfile import date_text
 from moratorium.ledger.entry import Entry
 
@@ -53,7 +54,7 @@ class CovertAction(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> CovertAction:
-        if self.until < self.start:
+        if dates.earlier(self.until, self.start):
             raise ValueError(f"a covert action ends ({self.until}) before it starts ({self.start})")
         return self
 

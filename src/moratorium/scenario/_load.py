@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from moratorium import dates
 from moratorium._yamlfile import date_text, file_field, load_yaml, locate, validate
 from moratorium.errors import InputError, NotFoundError
 from moratorium.ledger.entry import Entry, SignedEntry
@@ -165,7 +166,7 @@ def _claim_entries(doc: _ScenarioFile, label: str,
             raise InputError(f"imports no claim (claimants {', '.join(imp.claimants) or 'any'})", file=label,
                              line=line, field=f"claims[{i}]")
         date = imp.date or start
-        if date > start:
+        if dates.earlier(start, date):
             raise InputError(f"claims are imported at the start of the record ({start}) or before, not {date}",
                              file=label, line=locate(lines, ("claims", i, "date")), field=f"claims[{i}].date")
         out.extend((Entry(author=imp.by, kind="claim", effective=date, recorded=date, body=body), line)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from moratorium import dates
 from moratorium._yamlfile import date_text
 
 __all__ = ["TreatyFile"]
@@ -127,7 +128,7 @@ class PeriodModel(_Strict):
 
     @model_validator(mode="after")
     def _order(self) -> PeriodModel:
-        if self.start and self.until and self.until < self.start:
+        if self.start and self.until and dates.earlier(dates.period(self.until), dates.period(self.start)):
             raise ValueError(f"period ends ({self.until}) before it starts ({self.start})")
         return self
 
