@@ -40,12 +40,19 @@ _part = typer.Typer()
 _registered: set[str] = set()
 
 
-def _build(name: str) -> Any:
-    """The click command or group ``name``, converted from the modules that define it."""
+def _build(name: str, *, summary: bool = False) -> Any:
+    """The click command or group ``name``, converted from the modules that define it. ``summary``: for a group,
+    only what the root's help shows of it (name, help, panel), without converting its sub-commands."""
     for module in COMMANDS[name]:
         if module not in _registered:
             importlib.import_module(f"moratorium._cli.{module}").register(_part)
             _registered.add(module)
+    if summary:
+        for info in _part.registered_groups:
+            if info.name == name:
+                solved = typer.main.solve_typer_info_defaults(info)
+                return TyperGroup(name=name, help=solved.help, short_help=solved.short_help, hidden=solved.hidden,
+                                  deprecated=solved.deprecated, rich_help_panel=solved.rich_help_panel)
     one = typer.Typer()
     one.registered_commands = [c for c in _part.registered_commands if _command_name(c) == name]
     one.registered_groups = [g for g in _part.registered_groups if g.name == name]
@@ -68,11 +75,18 @@ class _LazyCommands(MutableMapping[str, Any]):
 
     def __init__(self) -> None:
         self._built: dict[str, Any] = {}
+        self._summaries: dict[str, Any] = {}
+        self.summary = False
+        """Set while the root's help is written: groups are then given as summaries (``_build``)."""
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
             if name not in COMMANDS:
                 raise KeyError(name)
+            if self.summary:
+                if name not in self._summaries:
+                    self._summaries[name] = _build(name, summary=True)
+                return self._summaries[name]
             self._built[name] = _build(name)
         return self._built[name]
 
@@ -98,10 +112,18 @@ class _LazyRoot(TyperGroup):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        lazy = _LazyCommands()
+        self._lazy = _LazyCommands()
         for name, command in self.commands.items():
-            lazy[name] = command
-        self.commands = lazy
+            self._lazy[name] = command
+        self.commands = self._lazy
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The root's help lists each group's name and help: it needs none of their sub-commands converted."""
+        self._lazy.summary = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._lazy.summary = False
 
 
 app = typer.Typer(

@@ -84,3 +84,30 @@ def test_help_lists_every_command_and_a_group_runs_its_own() -> None:
         assert f" {name} " in helped.stdout, name
     hashed = _run("treaty", "hash", "inf-1987")  # a command another module adds to the group
     assert hashed.returncode == 0 and len(hashed.stdout.strip()) == 64, hashed.stderr
+
+
+_HELP = """
+import sys
+import typer.main
+from moratorium import cli
+if sys.argv[1] == "full":  # every command and group converted in full before the help is written
+    group = typer.main.get_command(cli.app)
+    for name in cli.COMMANDS:
+        group.commands._built[name] = cli._build(name)
+sys.argv = ["moratorium", "--help"]
+cli.main()
+"""
+
+
+def test_root_help_from_summaries_equals_the_help_of_the_converted_groups() -> None:
+    """The root's help is written from group summaries (nothing below them converted): the same text as when every
+    group is converted in full, at two terminal widths."""
+    import os
+
+    for columns in ("80", "200"):
+        env = {**os.environ, "COLUMNS": columns}
+        lazy, full = (subprocess.run([sys.executable, "-c", _HELP, how], capture_output=True, text=True, timeout=60,
+                                     env=env) for how in ("lazy", "full"))
+        assert lazy.returncode == full.returncode == 0, full.stderr
+        assert "treaty" in lazy.stdout and "Commands" in lazy.stdout
+        assert lazy.stdout == full.stdout
