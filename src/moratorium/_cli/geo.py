@@ -326,7 +326,8 @@ def register(app: typer.Typer) -> None:
 
             treaty = load_treaty(treaty_id)
             text = json.dumps(zones_geojson(treaty.zones, european_russia=treaty.european_russia,
-                                            treaty_id=treaty.id), ensure_ascii=False)
+                                            treaty_id=treaty.id, territory=treaty.territorial_view),
+                              ensure_ascii=False)
         if out is None:
             _write(text)
             return

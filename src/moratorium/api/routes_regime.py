@@ -41,7 +41,8 @@ def _countries() -> bytes:
 def _zones(treaty_id: str, node: Node) -> dict[str, Any]:
     from moratorium.geo.export import zones_geojson
 
-    return zones_geojson(node.treaty.zones, european_russia=node.treaty.european_russia, treaty_id=treaty_id)
+    return zones_geojson(node.treaty.zones, european_russia=node.treaty.european_russia, treaty_id=treaty_id,
+                         territory=node.treaty.territorial_view)
 
 
 def add_regime_routes(app: FastAPI, node: Node) -> None:

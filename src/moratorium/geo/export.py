@@ -174,10 +174,11 @@ def dumps_geojson(result: ReachResult) -> str:
     return json.dumps(to_geojson(result), ensure_ascii=False)
 
 
-def zones_geojson(zones: Iterable[Any], *, european_russia: str, treaty_id: str,
+def zones_geojson(zones: Iterable[Any], *, european_russia: str, treaty_id: str, territory: str = "de-jure",
                   tolerance_deg: float = 0.05) -> dict[str, Any]:
     """A treaty's zones (``moratorium.treaty.Zone``) as an RFC 7946 FeatureCollection of (Multi)Polygons,
-    simplified to about ``tolerance_deg``. A zone that is everywhere, or that cannot be drawn (e.g. made only of
+    simplified to about ``tolerance_deg``, Crimea drawn as the treaty's ``territory`` reading counts it
+    (``zone_polygon``). A zone that is everywhere, or that cannot be drawn (e.g. made only of
     sites), is listed under ``skipped`` with the reason rather than dropped silently. The one function the CLI
     (``zones export``) and the node's ``/v1/geo/zones`` use."""
     import shapely
@@ -193,7 +194,7 @@ def zones_geojson(zones: Iterable[Any], *, european_russia: str, treaty_id: str,
         parts = [f"{zone.russia}-russia"] if zone.russia else []
         try:
             geom = zone_polygon(countries=zone.countries, subjects=zone.subjects, parts=parts,
-                                european_russia=european_russia)
+                                european_russia=european_russia, territory=territory)
         except InputError as exc:
             skipped.append({"id": zone.id, "reason": exc.message})
             continue

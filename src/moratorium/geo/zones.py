@@ -112,15 +112,29 @@ def zone_polygon(
     subjects: Sequence[str] = (),
     parts: Sequence[str] = (),
     european_russia: str = "federal-districts",
+    territory: str = "de-jure",
 ) -> BaseGeometry:
-    """The union of ``countries`` (ISO3), ``subjects`` (ISO 3166-2) and Russia ``parts`` as one geometry."""
+    """The union of ``countries`` (ISO3), ``subjects`` (ISO 3166-2) and Russia ``parts`` as one geometry.
+
+    ``territory`` is the treaty's reading of Crimea and Sevastopol (``CONTESTED_SUBJECTS``), as the verdicts
+    apply it (``moratorium.treaty.zones``): ``de-jure`` draws them with Ukraine and out of every part of Russia
+    (Natural Earth files them under Russia), ``de-facto`` with Russia.
+    """
     import shapely
 
-    geoms = [_data.country(c) for c in countries] + [_data.subject(s) for s in subjects]
-    geoms += [russia_part(p, european_russia=european_russia) for p in parts]
-    if not geoms:
+    from moratorium.catalog.regions import CONTESTED_SUBJECTS
+
+    if not (countries or subjects or parts):
         raise InputError("zone: name at least one country, subject or part")
-    return shapely.union_all(geoms)
+    russian = [_data.country(c) for c in countries if c == "RUS"]
+    russian += [russia_part(p, european_russia=european_russia) for p in parts]
+    geoms = [_data.country(c) for c in countries if c != "RUS"] + [_data.subject(s) for s in subjects]
+    if territory == "de-jure":
+        contested = shapely.union_all([_data.subject(s) for s in sorted(CONTESTED_SUBJECTS)])
+        russian = [g.difference(contested) for g in russian]
+        if "UKR" in countries:
+            geoms.append(contested)
+    return shapely.union_all(geoms + russian)
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,29 @@ def test_kml_document_name_is_a_valid_gdal_layer_name() -> None:
     folders = root.findall("{http://www.opengis.net/kml/2.2}Document/{http://www.opengis.net/kml/2.2}Folder/"
                            "{http://www.opengis.net/kml/2.2}name")
     assert [f.text for f in folders] == ["sites", "rings", "targets"]
+
+
+def test_zones_draw_crimea_as_the_verdicts_count_it() -> None:
+    """The map and the verdicts agree: under the default de jure reading a point in Crimea is in no part of Russia
+    (``treaty.zones.in_zone``), so the European Russia zone is drawn without Crimea and Sevastopol; de facto it is
+    drawn with them."""
+    import shapely
+
+    from moratorium.treaty import load_treaty
+
+    simferopol, sevastopol, moscow = (34.10, 44.95), (33.52, 44.60), (37.62, 55.75)
+    treaty = load_treaty("ru-2020-offer")
+    ids = {z.id for z in treaty.zones if z.russia == "european" and "UKR" not in z.countries}
+    assert "european-russia" in ids
+    europe = {z.id for z in treaty.zones if "UKR" in z.countries}  # holds Crimea as Ukraine's or as Russia's
+    for territory, in_russia in (("de-jure", False), ("de-facto", True)):
+        doc = export.zones_geojson(treaty.zones, european_russia=treaty.european_russia, treaty_id=treaty.id,
+                                   territory=territory)
+        for feature in (f for f in doc["features"] if f["properties"]["id"] in ids):
+            shape = shapely.geometry.shape(feature["geometry"])
+            assert shape.contains(shapely.Point(moscow))
+            for lon, lat in (simferopol, sevastopol):
+                assert shape.contains(shapely.Point(lon, lat)) is in_russia, (territory, lon, lat)
+        for feature in (f for f in doc["features"] if f["properties"]["id"] in europe):
+            shape = shapely.geometry.shape(feature["geometry"])
+            assert all(shape.contains(shapely.Point(p)) for p in (simferopol, sevastopol, moscow)), territory
