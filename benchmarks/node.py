@@ -1,10 +1,11 @@
 """Benchmark: a real party node against a bare FastAPI endpoint, both under uvicorn on 127.0.0.1, in one run.
 
-Drives a bounded load (a fixed number of requests from a few client threads) of reads (``GET /v1/checkpoint``
-and ``GET /v1/logs/RU/entries``) and signed appends (``POST /v1/entries``) at the node, and the same number of
-reads at a bare ``GET /ping`` FastAPI app. Prints throughput and p50/p99 latency for each, the p99 latency of
-signed appends under the concurrent writers after a 20-append warm-up (group commit, issue 12: goal < 50 ms),
-and as its last line the read-throughput ratio node/bare (goal >= 0.5). ``--quick`` runs a small smoke load.
+Drives a bounded load (a fixed number of requests from a few client threads) of reads (``GET /v1/checkpoint`` and
+``GET /v1/logs/RU/entries``) and signed appends (``POST /v1/entries``) at the node, and the same number of reads at
+a bare ``GET /ping`` FastAPI app, in three alternating rounds each (the fastest counts). Prints throughput and
+p50/p99 latency for each, the p99 latency of signed appends under the concurrent writers after a 20-append warm-up
+(group commit, issue 12: goal < 50 ms), and as its last line the read-throughput ratio node/bare (goal >= 0.5).
+``--quick`` runs a small smoke load.
 """
 
 from __future__ import annotations
@@ -101,13 +102,23 @@ def main() -> None:
             _load(20, workers, lambda i: append(10**6 + i))
             append_rate, append_lat = _load(n_appends, workers, append)
             node_http.get("/v1/checkpoint").raise_for_status()
-            bare_rate, bare_lat = _load(n_reads, workers, lambda i: bare_http.get("/ping").raise_for_status() and None)
 
             def read(i: int) -> None:
                 path = "/v1/checkpoint" if i % 2 else "/v1/logs/RU/entries?start=0&stop=10"
                 node_http.get(path).raise_for_status()
 
-            read_rate, read_lat = _load(n_reads, workers, read)
+            # Reads in alternating rounds, bare then node, three of each; each side's fastest round counts (a
+            # busy moment on a shared machine only ever slows a round down, and a second-long round is short).
+            bare_rate = read_rate = 0.0
+            bare_lat: list[float] = []
+            read_lat: list[float] = []
+            for _round in range(1 if args.quick else 3):
+                rate, lat = _load(n_reads, workers, lambda i: bare_http.get("/ping").raise_for_status() and None)
+                if rate > bare_rate:
+                    bare_rate, bare_lat = rate, lat
+                rate, lat = _load(n_reads, workers, read)
+                if rate > read_rate:
+                    read_rate, read_lat = rate, lat
         client.close()
         for server, thread, _ in servers:
             server.should_exit = True

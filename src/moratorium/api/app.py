@@ -28,7 +28,6 @@ from moratorium.api.node import Node
 from moratorium.api.routes_tiles import add_tlog_routes, submit_to_witnesses
 from moratorium.api.sync import pin_peer_keys, sync_peer
 from moratorium.errors import InputError, VerificationError
-from moratorium.ledger._merkle import canonical_leaf
 from moratorium.ledger.checkpoint import Checkpoint, SignedNote
 from moratorium.ledger.entry import SignedEntry
 from moratorium.ledger.keys import PublicKey
@@ -283,8 +282,7 @@ def create_app(node: Node, *, clock: Callable[[], float] = time.time, sync_inter
             raise ForbiddenError(f"a party may only author its own entries: signer {signer.party}, "
                             f"author {signed.entry.author}")
         seq = await run_in_threadpool(node.append, signed)
-        # canonical_leaf: the bytes of leaf_data() (the log stored exactly these), without the pure-Python encoder
-        return {"party": node.party, "seq": seq, "leaf_hash": hash_leaf(canonical_leaf(signed)).hex()}
+        return {"party": node.party, "seq": seq, "leaf_hash": hash_leaf(signed.leaf_data()).hex()}
 
     @app.post("/v1/cosignatures", tags=["witness"])
     def post_cosignature(item: NoteIn) -> dict[str, Any]:

@@ -7,8 +7,9 @@ canonicalises a second time. For the common case -- ASCII text, integers below 2
 output is exactly what the C-accelerated ``json`` module writes with sorted keys, compact separators and
 ``ensure_ascii=False``, and what ``orjson`` writes with sorted keys (all three escape the same characters,
 ``"`` ``\\`` and U+0000..U+001F, with the same short and lowercase ``\\u00xx`` forms, and leave ``/`` and
-U+007F alone; ASCII keys sort the same by code point as by UTF-16 unit). Signing uses the first
-(``canonical_leaf``), reading the second (``leaf_authors_signatures``: it parses bytes without decoding them).
+U+007F alone; ASCII keys sort the same by code point as by UTF-16 unit). Signing and ``leaf_data`` use the
+first (``moratorium.ledger.entry``), reading the second (``leaf_authors_signatures``: it parses bytes without
+decoding them).
 Anything outside that case takes the reference path, which is also the only path that *rejects*: the fast
 paths only ever accept, so their error messages and edge cases are the reference ones.
 """
@@ -16,7 +17,6 @@ paths only ever accept, so their error messages and edge cases are the reference
 from __future__ import annotations
 
 import binascii
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
@@ -26,24 +26,17 @@ import orjson as _ojson
 from moratorium.dates import is_valid as _valid_date
 from moratorium.errors import InputError
 from moratorium.ledger import rfc6962
-from moratorium.ledger.entry import SignedEntry, long_digit_run
+from moratorium.ledger.entry import FLOAT_PATTERN, SignedEntry, long_digit_run
 
-__all__ = ["MerkleMethods", "canonical_leaf", "entry_message", "leaf_author_signature", "leaf_authors_signatures"]
+__all__ = ["MerkleMethods", "entry_message", "leaf_author_signature", "leaf_authors_signatures"]
 
 _SIG_KEY = b',"signature":"'
 _ENTRY_FIELDS = frozenset(("author", "kind", "effective", "recorded", "body"))
 _LEAF_FIELDS = frozenset(("entry", "signature"))
 
-_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
-
-# A float as ``json`` writes it (``repr``: digits then ``.`` or ``e``) always follows ``:`` ``,`` or ``[`` in
-# compact JSON, so text without this pattern holds no float; a match (possibly inside a string) only means "take
-# the reference path".
-_FLOAT = re.compile(r"[:,\[]-?\d+[.eE]")
-
-_FLOAT_BYTES = re.compile(_FLOAT.pattern.encode())
-"""``_FLOAT`` over leaf bytes: a leaf without a match holds no float (``orjson`` parses floats, RFC 8785 writes
-them its own way, so leaves with floats take the reference path)."""
+_FLOAT_BYTES = re.compile(FLOAT_PATTERN.encode())
+"""``entry.FLOAT_PATTERN`` over leaf bytes: a leaf without a match holds no float (``orjson`` parses floats, RFC
+8785 writes them its own way, so leaves with floats take the reference path)."""
 # The batch screen in one C-level pass (``bytes.translate``): digits become ``0`` and ``.`` ``e`` ``E`` become ``.``,
 # so ``0.`` marks a digit followed by one of them (maybe a float: the exact pattern decides) and sixteen ``0`` a
 # run of digits that may leave the exact range (``long_digit_run``); text with neither needs no regex search,
@@ -55,20 +48,6 @@ _SIG_TAIL = 90
 _oloads = _ojson.loads
 _odumps = _ojson.dumps
 _SORT_KEYS = _ojson.OPT_SORT_KEYS
-
-
-def canonical_leaf(signed: SignedEntry) -> bytes:
-    """``signed.leaf_data()`` (RFC 8785 bytes of the signed entry), computed with the C ``json`` encoder when that
-    provably gives the same bytes (see the module docstring); ``InputError`` as ``leaf_data`` raises it."""
-    try:
-        text = _encode(signed.to_json())
-    except (TypeError, ValueError):
-        return signed.leaf_data()
-    if text.isascii() and _FLOAT.search(text) is None:
-        data = text.encode("ascii")
-        if not long_digit_run(data):
-            return data
-    return signed.leaf_data()
 
 
 # The base64 text of 64 bytes as ``base64.b64encode`` writes it: 86 characters, the last with its 4 padding bits

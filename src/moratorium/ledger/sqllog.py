@@ -26,7 +26,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from moratorium.errors import ConflictError, InputError, StoreError, VerificationError
-from moratorium.ledger._merkle import MerkleMethods, canonical_leaf, entry_message
+from moratorium.ledger._merkle import MerkleMethods, entry_message
 from moratorium.ledger._tree import CompactRange
 from moratorium.ledger.entry import ENTRY_SIGNING_CONTEXT, SignedEntry
 from moratorium.ledger.keys import PublicKey
@@ -228,7 +228,7 @@ class SqlLog(MerkleMethods):
         if not batch:
             return []
         start = self._range.size
-        leaves = [canonical_leaf(e) for e in batch]
+        leaves = [e.leaf_data() for e in batch]
         verification = self._verify(batch, leaves, start)
         try:
             hashes = [hash_leaf(d) for d in leaves]
