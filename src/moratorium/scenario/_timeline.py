@@ -19,8 +19,10 @@ from typing import Any
 
 __all__ = ["COLOURS", "CSVT", "CSV_COLUMNS", "Lane", "Span", "lanes", "timeline_csv", "timeline_png", "timeline_svg"]
 
-COLOURS = {"compliant": "#2e8b57", "violation": "#c0392b", "suspended": "#e0a800", "unverified": "#9b59b6",
-           "needs-analysis": "#17a2b8", "not-in-force": "#bdbdbd"}
+COLOURS = {"compliant": "#2e8b57", "violation": "#c0392b", "suspended": "#e0a800", "disputed": "#e67e22",
+           "unverified": "#9b59b6", "needs-analysis": "#17a2b8", "not-in-force": "#bdbdbd"}
+"""One colour per verdict status (``regime.verdict.Status``). Where the parties' views differ the chart draws a
+lane per view, so ``disputed`` shows only where a view is missing from the record."""
 _OTHER = "#777777"
 
 

@@ -110,3 +110,14 @@ def test_report_renders_perspectives_and_basis_when_verdicts_carry_them(tmp_path
     assert "<td>declared</td>" in html
     assert "(as NATO sees it)" in html and "(as RU sees it)" in html
     assert "No log was written with this report." in html
+
+
+def test_every_verdict_status_has_a_colour_and_a_legend_entry() -> None:
+    """The chart's legend names every status a verdict can take (``disputed`` was missing: grey, unnamed)."""
+    from typing import get_args
+
+    from moratorium.regime.verdict import Status
+    from moratorium.scenario._timeline import COLOURS
+
+    assert set(COLOURS) == set(get_args(Status))
+    assert len(set(COLOURS.values())) == len(COLOURS)
