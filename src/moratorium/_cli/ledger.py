@@ -60,29 +60,11 @@ def _load_key(path: Path) -> PartyKey:
 
 
 def _load_keyring(path: Path) -> dict[str, PublicKey]:
-    """Read ``--keys FILE``: a JSON list of ``{"party", "public_key"}`` (``PublicKey.to_json``), one such object,
-    ``{"keys": [...]}``, or the ``{party: {"party", "public_key"}}`` object of ``run``'s ``keys.json``."""
-    import base64
-    import binascii
-    import json
+    """Read ``--keys FILE`` (any form ``read_public_keys`` takes: a list of public keys, ``{"keys": [...]}``, one
+    key, a private key file or ``run``'s ``keys.json``) as ``{party: key}``."""
+    from moratorium.ledger.keys import read_public_keys
 
-    from moratorium.errors import InputError
-    from moratorium.ledger.keys import PublicKey
-
-    try:
-        obj: Any = json.loads(path.read_text())
-        rows = obj["keys"] if isinstance(obj, dict) and "keys" in obj else obj
-        if isinstance(rows, dict) and rows and all(isinstance(v, dict) for v in rows.values()):
-            rows = list(rows.values())  # the keys.json that `moratorium run` writes: {party: public key}
-        rows = [rows] if isinstance(rows, dict) else rows
-        keys = [
-            PublicKey(party=r["party"], raw=base64.b64decode(r["public_key"], validate=True)) for r in rows
-        ]
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from exc
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-        raise InputError(f"not a JSON list of {{party, public_key}}: {exc!r}", file=str(path)) from exc
-    return {k.party: k for k in keys}
+    return {k.party: k for k in read_public_keys(path)}
 
 
 def _b64(raw: bytes) -> str:

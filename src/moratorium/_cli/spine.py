@@ -198,40 +198,9 @@ def keys_generate(party: Annotated[str, typer.Option("--party", help="party id, 
 def _public_keys(path: Path) -> list[PublicKey]:
     """The public keys in KEYFILE: a party's private key file (``keys generate``), a public key JSON object, or
     ``run``'s keys.json (``{party: public key}``: every party's key)."""
-    import json
+    from moratorium.ledger.keys import read_public_keys
 
-    from moratorium.errors import InputError
-    from moratorium.ledger.keys import PartyKey
-
-    try:
-        obj = json.loads(path.read_text())
-    except OSError as exc:
-        raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from exc
-    except ValueError as exc:
-        raise InputError(f"not JSON: {exc}", file=str(path)) from exc
-    if isinstance(obj, dict) and "private_key" in obj:
-        return [PartyKey.load(path).public]
-    if isinstance(obj, dict) and obj and "party" not in obj and all(isinstance(v, dict) for v in obj.values()):
-        return [_public_from(v, path, field=str(k)) for k, v in obj.items()]
-    return [_public_from(obj, path)]
-
-
-def _public_from(obj: object, path: Path, *, field: str | None = None) -> PublicKey:
-    import base64
-    import binascii
-
-    from moratorium.errors import InputError
-    from moratorium.ledger.keys import PublicKey
-
-    if not isinstance(obj, dict) or not isinstance(obj.get("party"), str) or not isinstance(
-            obj.get("public_key"), str):
-        raise InputError("not a key file: needs \"party\" and \"private_key\" or \"public_key\"", file=str(path),
-                         field=field)
-    try:
-        raw = base64.b64decode(obj["public_key"], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise InputError(f"not base64: {exc}", file=str(path), field="public_key") from exc
-    return PublicKey(party=obj["party"], raw=raw)
+    return read_public_keys(path)
 
 
 KeyFileArg = Annotated[Path, typer.Argument(metavar="KEYFILE",

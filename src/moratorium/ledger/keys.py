@@ -30,6 +30,7 @@ __all__ = [
     "PartyKey",
     "PublicKey",
     "check_party_name",
+    "read_public_keys",
     "sign_entry",
     "verify_entry",
     "weak_public_key",
@@ -144,6 +145,42 @@ class PartyKey:
         if "public_key" in obj and obj["public_key"] != key.public.to_json()["public_key"]:
             raise InputError("does not match the private key", file=str(path), field="public_key")
         return key
+
+
+def read_public_keys(path: Path) -> list[PublicKey]:
+    """The public keys in a file, in every form the CLI is given them: a party's private key file (``keys
+    generate``: its public half), one public key object (``PublicKey.to_json``), a list of them, ``{"keys":
+    [...]}``, or ``run``'s ``keys.json`` (``{party: public key}``). ``InputError`` naming the file and field."""
+    try:
+        obj: Any = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from exc
+    except ValueError as exc:
+        raise InputError(f"not JSON: {exc}", file=str(path)) from exc
+    if isinstance(obj, dict) and "private_key" in obj:
+        return [PartyKey.load(path).public]
+    rows: Any = obj["keys"] if isinstance(obj, dict) and "keys" in obj else obj
+    if isinstance(rows, dict) and rows and "party" not in rows and all(isinstance(v, dict) for v in rows.values()):
+        return [_public_from(v, path, field=str(k)) for k, v in rows.items()]
+    if isinstance(rows, list):
+        return [_public_from(v, path, field=f"[{i}]") for i, v in enumerate(rows)]
+    return [_public_from(rows, path)]
+
+
+def _public_from(obj: object, path: Path, *, field: str | None = None) -> PublicKey:
+    if not isinstance(obj, dict) or not isinstance(obj.get("party"), str) or not isinstance(
+            obj.get("public_key"), str):
+        raise InputError('not a key: needs "party" and "public_key" (or "private_key")', file=str(path),
+                         field=field)
+    try:
+        raw = base64.b64decode(obj["public_key"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InputError(f"not base64: {exc}", file=str(path), field=f"{field}.public_key" if field else
+                         "public_key") from exc
+    try:
+        return PublicKey(party=obj["party"], raw=raw)
+    except InputError as exc:
+        raise InputError(exc.message, file=str(path), field=field or exc.field) from None
 
 
 # -- weak keys --------------------------------------------------------------------------------------------------
