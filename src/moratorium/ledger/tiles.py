@@ -307,6 +307,7 @@ class _SqliteLeaves:
         self._con = sqlite3.connect(path, check_same_thread=False)
         self._con.execute("PRAGMA busy_timeout=10000")
         self._con.execute("PRAGMA query_only=ON")
+        self._con.execute("PRAGMA mmap_size=1073741824")  # as LogStore's connections (SQLITE_MMAP_BYTES)
 
     def leaf_batches(self, start: int, stop: int, *, batch: int = 16384) -> Iterator[list[tuple[bytes, bytes]]]:
         from moratorium.errors import StoreError
