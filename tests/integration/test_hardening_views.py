@@ -27,7 +27,7 @@ from moratorium.treaty import load_treaty
 NOW = 1_750_000_000
 EXE = [sys.executable, "-c", "from moratorium.cli import main; main()"]
 VIEWS = ("/v1/state/verdicts", "/v1/state/entries", "/v1/inspections", "/v1/state/holdings", "/v1/geo/rings",
-         "/v1/declarations")
+         "/v1/declarations", "/v1/state/timeline")
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +141,18 @@ def test_run_with_feb_30_is_one_line_error_not_traceback(tmp_path: Path, bad: st
     assert "Traceback" not in result.stderr
     line = text.splitlines().index(next(x for x in text.splitlines() if "date: 2021-01-05" in x)) + 1
     assert result.stderr.startswith(f"error: {path}:{line}: ") and result.stderr.count("\n") == 1
+
+
+def test_timeline_is_kept_until_a_log_grows(ru: tuple[TestClient, Node], keys: dict[str, PartyKey]) -> None:
+    """``/v1/state/timeline`` is computed once per state of the logs (it replays the whole record), and a new entry
+    shows in the next answer."""
+    client, node = ru
+    assert _post_raw(client, keys["RU"], sign_entry(_adoption("RU"), keys["RU"]).to_json()) == 201
+    first = client.get("/v1/state/timeline").json()
+    assert client.get("/v1/state/timeline").json() == first
+    assert len(first["timeline"]) == 1
+    node.pin_peer_key(keys["NATO"].public)
+    node.mirrors["NATO"].append(sign_entry(_adoption("NATO", "2021-02-01"), keys["NATO"]))
+    node.forget_view()
+    later = client.get("/v1/state/timeline").json()
+    assert [(t["party"], t["seq"]) for t in later["timeline"]] == [("RU", 0), ("NATO", 0)]

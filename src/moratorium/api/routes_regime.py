@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import FastAPI, Query, Response
 
@@ -76,6 +76,9 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
         return {"order": MERGE_ORDER, "sizes": dict(view.sizes), "now": view.state.now,
                 "verdicts": [view.verdict_json(v) for v in view.verdicts]}
 
+    timeline_memo: dict[str, object] = {}
+    """The last timeline answer and the view it was computed from (``node.view()`` is rebuilt when a log grows)."""
+
     @app.get("/v1/state/timeline", tags=["regime"])
     def verdict_timeline() -> dict[str, Any]:
         """Which verdicts changed after which entry (the applied entries in merged order), and the verdict
@@ -84,6 +87,8 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
         from moratorium.scenario import _timeline
 
         view = node.view()
+        if timeline_memo.get("view") is view:  # the same state of the logs: the same answer
+            return cast("dict[str, Any]", timeline_memo["answer"])
         applied = [e for e in view.entries if e.applied_as is not None]
         steps, _ = timeline(node.treaty, [e.signed for e in applied], catalog=node.catalog,
                             reach=default_reach(node.treaty))
@@ -102,7 +107,9 @@ def add_regime_routes(app: FastAPI, node: Node) -> None:
             it = items[span.seq]
             return f"log.html?party={it['party']}&seq={it['seq']}"
 
-        return {"order": MERGE_ORDER, "timeline": items, "svg": _timeline.timeline_svg(lanes, href=href)}
+        answer = {"order": MERGE_ORDER, "timeline": items, "svg": _timeline.timeline_svg(lanes, href=href)}
+        timeline_memo.update(view=view, answer=answer)
+        return answer
 
     @app.get("/v1/state/holdings", tags=["regime"])
     def holdings() -> dict[str, Any]:
