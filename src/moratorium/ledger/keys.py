@@ -123,12 +123,11 @@ class PartyKey:
     @classmethod
     def load(cls, path: Path) -> PartyKey:
         """Read a key file written by ``save``; ``InputError`` naming the file and field otherwise."""
-        try:
-            obj: Any = json.loads(Path(path).read_text())
-        except OSError as exc:
-            raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from exc
-        except ValueError as exc:
-            raise InputError(f"not JSON: {exc}", file=str(path)) from exc
+        return cls._from_file_json(_read_key_json(path), path)
+
+    @classmethod
+    def _from_file_json(cls, obj: Any, path: Path) -> PartyKey:
+        """The key in ``obj``, the parsed content of the key file ``path`` (named in errors)."""
         if not isinstance(obj, dict):
             raise InputError("a key file is a JSON object", file=str(path))
         for name in ("party", "private_key"):
@@ -147,18 +146,23 @@ class PartyKey:
         return key
 
 
-def read_public_keys(path: Path) -> list[PublicKey]:
-    """The public keys in a file, in every form the CLI is given them: a party's private key file (``keys
-    generate``: its public half), one public key object (``PublicKey.to_json``), a list of them, ``{"keys":
-    [...]}``, or ``run``'s ``keys.json`` (``{party: public key}``). ``InputError`` naming the file and field."""
+def _read_key_json(path: Path) -> Any:
+    """The parsed JSON of a key file; ``InputError`` naming the file if it cannot be read or is not JSON."""
     try:
-        obj: Any = json.loads(Path(path).read_text())
+        return json.loads(Path(path).read_text())
     except OSError as exc:
         raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from exc
     except ValueError as exc:
         raise InputError(f"not JSON: {exc}", file=str(path)) from exc
+
+
+def read_public_keys(path: Path) -> list[PublicKey]:
+    """The public keys in a file, in every form the CLI is given them: a party's private key file (``keys
+    generate``: its public half), one public key object (``PublicKey.to_json``), a list of them, ``{"keys":
+    [...]}``, or ``run``'s ``keys.json`` (``{party: public key}``). ``InputError`` naming the file and field."""
+    obj = _read_key_json(path)
     if isinstance(obj, dict) and "private_key" in obj:
-        return [PartyKey.load(path).public]
+        return [PartyKey._from_file_json(obj, path).public]
     rows: Any = obj["keys"] if isinstance(obj, dict) and "keys" in obj else obj
     if isinstance(rows, dict) and rows and "party" not in rows and all(isinstance(v, dict) for v in rows.values()):
         return [_public_from(v, path, field=str(k)) for k, v in rows.items()]
