@@ -40,19 +40,29 @@ _part = typer.Typer()
 _registered: set[str] = set()
 
 
-def _build(name: str, *, summary: bool = False) -> Any:
-    """The click command or group ``name``, converted from the modules that define it. ``summary``: for a group,
-    only what the root's help shows of it (name, help, panel), without converting its sub-commands."""
+def _register(name: str) -> None:
+    """Register the modules that define ``name`` on ``_part``, each module once."""
     for module in COMMANDS[name]:
         if module not in _registered:
             importlib.import_module(f"moratorium._cli.{module}").register(_part)
             _registered.add(module)
-    if summary:
-        for info in _part.registered_groups:
-            if info.name == name:
-                solved = typer.main.solve_typer_info_defaults(info)
-                return TyperGroup(name=name, help=solved.help, short_help=solved.short_help, hidden=solved.hidden,
-                                  deprecated=solved.deprecated, rich_help_panel=solved.rich_help_panel)
+
+
+def _summary(name: str) -> TyperGroup | None:
+    """For a group, only what the root's help shows of it (name, help, panel), without converting its
+    sub-commands; None for a command (its help comes from converting it)."""
+    _register(name)
+    for info in _part.registered_groups:
+        if info.name == name:
+            solved = typer.main.solve_typer_info_defaults(info)
+            return TyperGroup(name=name, help=solved.help, short_help=solved.short_help, hidden=solved.hidden,
+                              deprecated=solved.deprecated, rich_help_panel=solved.rich_help_panel)
+    return None
+
+
+def _build(name: str) -> Any:
+    """The click command or group ``name``, converted from the modules that define it."""
+    _register(name)
     one = typer.Typer()
     one.registered_commands = [c for c in _part.registered_commands if _command_name(c) == name]
     one.registered_groups = [g for g in _part.registered_groups if g.name == name]
@@ -77,7 +87,7 @@ class _LazyCommands(MutableMapping[str, Any]):
         self._built: dict[str, Any] = {}
         self._summaries: dict[str, Any] = {}
         self.summary = False
-        """Set while the root's help is written: groups are then given as summaries (``_build``)."""
+        """Set while the root's help is written: groups are then given as summaries (``_summary``)."""
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
@@ -85,8 +95,9 @@ class _LazyCommands(MutableMapping[str, Any]):
                 raise KeyError(name)
             if self.summary:
                 if name not in self._summaries:
-                    self._summaries[name] = _build(name, summary=True)
-                return self._summaries[name]
+                    self._summaries[name] = _summary(name)
+                if self._summaries[name] is not None:
+                    return self._summaries[name]
             self._built[name] = _build(name)
         return self._built[name]
 
