@@ -58,6 +58,15 @@ def test_history_log_exported_served_statically_and_followed(tmp_path: Path,
     r = run(tmp_path, "log", "export-tiles", str(db), str(www / "history"), "--format", "json")
     assert r.returncode == 0, r.stderr
     exported = json.loads(r.stdout)
+    assert exported["verified_leaves"] is False
+    r = run(tmp_path, "log", "export-tiles", str(db), str(tmp_path / "verified"), "--verify-leaves", "--format",
+            "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["verified_leaves"] is True
+    written = {str(p.relative_to(www / "history")): p.read_bytes() for p in (www / "history").rglob("*")
+               if p.is_file()}
+    assert written == {str(p.relative_to(tmp_path / "verified")): p.read_bytes()
+                       for p in (tmp_path / "verified").rglob("*") if p.is_file()}
     with open_log(str(db), create=False) as log:
         size, root = log.size, log.root_hash()
         leaves = [data for _s, data, _h in log.iter_leaves()]

@@ -364,6 +364,9 @@ def log_export_tiles(
     origin: Annotated[str | None, typer.Option("--origin", help="Origin line of that fresh checkpoint.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=0, help="Processes to use (0: one per core for big "
                                          "logs).")] = 0,
+    verify_leaves: Annotated[bool, typer.Option("--verify-leaves", help="Make every tile from the entries, "
+                                                "re-hashing each, instead of copying the tiles the log stored as "
+                                                "it appended (which `log verify` checks).")] = False,
     fmt: FormatOpt = TextFormat.text,
 ) -> None:
     """Write the log as C2SP tlog-tiles (checkpoint, tiles, entry bundles) that any static server can serve."""
@@ -384,10 +387,11 @@ def log_export_tiles(
             if not notes:
                 raise InputError("the log has no checkpoint to export: sign one (--key, --origin)", file=url)
             note = max(notes, key=lambda n: Checkpoint.parse(SignedNote.parse(n).text).size)
-        report = export_tiles(log, out, note, workers=workers or (os.cpu_count() or 1))
+        report = export_tiles(log, out, note, workers=workers or (os.cpu_count() or 1), verify_leaves=verify_leaves)
     cp = report.checkpoint
     data = {"dir": str(out), "origin": cp.origin, "size": cp.size, "root": _b64(cp.root), "tiles": report.tiles,
-            "bundles": report.bundles, "skipped": report.skipped, "bytes": report.bytes_written}
+            "bundles": report.bundles, "skipped": report.skipped, "bytes": report.bytes_written,
+            "verified_leaves": verify_leaves}
     _emit(fmt, data, f"exported {cp.origin} at size {cp.size} to {out}: {report.tiles} tiles, {report.bundles} "
                      f"entry bundles written ({report.skipped} unchanged), root {_b64(cp.root)}")
 

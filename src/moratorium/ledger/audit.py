@@ -1,7 +1,8 @@
 """Full audit of a stored log: every signature, every stored hash, the root and the latest checkpoint.
 
 The audit trusts nothing in the store: it re-hashes every entry (RFC 9162 §2.1.1), recomputes every perfect
-subtree and compares it with the stored node, checks every author signature against the keyring (the log's
+subtree and compares it with the stored node, compares every stored level-0 tile and entry bundle (what a tiles
+export copies) with the entries, checks every author signature against the keyring (the log's
 own, or one pinned by the caller), then checks the latest stored checkpoint's operator signature and
 cosignatures (C2SP signed-note, tlog-cosignature) against the recomputed root at its size. The first bad
 entry is named by its sequence number. A leaf stored twice (a replayed entry) is refused.
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from moratorium.errors import VerificationError
+from moratorium.errors import InputError, VerificationError
 from moratorium.ledger import rfc6962
 from moratorium.ledger._merkle import _SIG_KEY, entry_message, leaf_author_signature, leaf_authors_signatures
 from moratorium.ledger._tree import CompactRange
@@ -37,6 +38,7 @@ from moratorium.ledger.checkpoint import Checkpoint, SignedNote, open_checkpoint
 from moratorium.ledger.entry import ENTRY_SIGNING_CONTEXT
 from moratorium.ledger.keys import PublicKey
 from moratorium.ledger.rfc6962 import hash_leaf
+from moratorium.ledger.tiles import TILE_WIDTH, encode_bundle
 
 if TYPE_CHECKING:
     from moratorium.store.logstore import LogStore
@@ -82,6 +84,7 @@ def _audit_chunk(store: LogStore, start: int, stop: int, keys: Mapping[str, Ed25
     (``_first_failure``), to name the entry and the reason.
     """
     hashes: list[bytes] = []
+    all_datas: list[bytes] = []
     expected = start
     context = ENTRY_SIGNING_CONTEXT
     sig_key = _SIG_KEY
@@ -96,6 +99,7 @@ def _audit_chunk(store: LogStore, start: int, stop: int, keys: Mapping[str, Ed25
                 expected += 1
         expected += len(batch)
         datas = [data for _s, data, _h in batch]
+        all_datas += datas
         computed = [sha256(b"\x00" + data).digest() for data in datas]  # RFC 9162 leaf hashes
         hashes += computed
         try:
@@ -121,9 +125,30 @@ def _audit_chunk(store: LogStore, start: int, stop: int, keys: Mapping[str, Ed25
             if stored.get(base + i) != h:
                 where = f"level {level}, index {base + i}"
                 return None, ((base + i) << level, f"stored Merkle node ({where}) is wrong"), b""
+    failure = _check_tiles(store, start, stop, hashes, all_datas)
+    if failure is not None:
+        return None, failure, b""
     # The chunk's compact range, read off the levels just computed rather than re-hashed leaf by leaf.
     edge = CompactRange.load(len(hashes), lambda level, index: levels[level][index]).edge
     return edge, None, b"".join(h[:8] for h in hashes)
+
+
+def _check_tiles(store: LogStore, start: int, stop: int, hashes: Sequence[bytes], datas: Sequence[bytes]
+                 ) -> tuple[int, str] | None:
+    """The stored level-0 tiles of the chunk ``[start, stop)`` (aligned to 256 at least, so each full tile lies in
+    one chunk) must be exactly the entries' leaf hashes and bundle (``ledger_tile``: what an export copies);
+    ``hashes`` and ``datas`` are the chunk's, checked. A tile not stored is fine (an older log)."""
+    for n, stored, bundle in store.tile_rows(start // TILE_WIDTH, stop // TILE_WIDTH):
+        lo = n * TILE_WIDTH - start
+        try:
+            expected = encode_bundle(datas[lo : lo + TILE_WIDTH])
+        except InputError:
+            expected = b""
+        if stored != b"".join(hashes[lo : lo + TILE_WIDTH]) or bundle != expected:
+            part = "leaf hashes" if stored != b"".join(hashes[lo : lo + TILE_WIDTH]) else "entry bundle"
+            last = n * TILE_WIDTH + TILE_WIDTH - 1
+            return n * TILE_WIDTH, f"stored tile {n} (entries {n * TILE_WIDTH}..{last}) does not match them: {part}"
+    return None
 
 
 def _first_failure(batch: Sequence[tuple[int, bytes, bytes]], keys: Mapping[str, Ed25519PublicKey]
@@ -219,6 +244,10 @@ def verify_log(url: str, *, keyring: Mapping[str, PublicKey] | None = None, work
         if failures:
             seq, message = min(failures)
             raise VerificationError(f"entry {seq}: {message}")
+        last_tile = log._store.last_tile_index()
+        if last_tile is not None and last_tile >= size // TILE_WIDTH:
+            raise VerificationError(f"entry {last_tile * TILE_WIDTH}: a stored tile ({last_tile}) claims entries "
+                                    f"beyond the log's {size}")
         _check_no_duplicate_leaves(log, b"".join(p for _e, _f, p in results))
         root = _combine(log, [edge for edge, _f, _p in results if edge is not None], size, level)
         latest, cosigners = _check_latest_checkpoint(log, keys, size)

@@ -240,9 +240,10 @@ class SqlLog(MerkleMethods):
             # leaves up, to name the entry replayed.
             work = self._range.copy()
             nodes = [node for h in hashes for node in work.append(h)]
+            tiles = self._completed_tiles(start, leaves, hashes)
             try:
                 self._store.append(list(zip(leaves, hashes, strict=True)), nodes, expected_size=start,
-                                   before_commit=verification.check)
+                                   before_commit=verification.check, tiles=tiles)
             except ConflictError:
                 self._range = CompactRange.load(self._store.size(), self._store.node)
                 verification.check()
@@ -254,6 +255,39 @@ class SqlLog(MerkleMethods):
             verification.drain()
         self._range = work
         return list(range(start, start + len(batch)))
+
+    def _completed_tiles(self, start: int, leaves: list[bytes], hashes: list[bytes]
+                         ) -> list[tuple[int, bytes, bytes]]:
+        """The level-0 tlog-tiles ``(index, hashes, bundle)`` that appending ``leaves`` at ``start`` completes,
+        made from the very bytes and hashes being appended (and, for a tile begun by earlier appends, its stored
+        leaves: immutable, so reading them before the transaction is safe; a concurrent append is refused by the
+        store anyway). A tile holding an entry too long for a bundle (over 65,535 bytes) is not stored: an export
+        then meets that entry in the leaf rows and says so."""
+        first, stop = start >> 8, (start + len(leaves)) >> 8  # tiles of 256 entries (TILE_HEIGHT 8)
+        if first == stop:
+            return []
+        from moratorium.ledger.tiles import TILE_WIDTH, encode_bundle
+
+        head = first * TILE_WIDTH
+        if head < start:  # the first tile began in an earlier append
+            earlier = [row for batch in self._store.leaf_batches(head, start) for row in batch]
+            leaves = [d for d, _h in earlier] + leaves
+            hashes = [h for _d, h in earlier] + hashes
+        out = []
+        for n in range(first, stop):
+            lo = n * TILE_WIDTH - head
+            part = leaves[lo : lo + TILE_WIDTH]
+            try:
+                bundle = encode_bundle(part)
+            except InputError:
+                continue
+            out.append((n, b"".join(hashes[lo : lo + TILE_WIDTH]), bundle))
+        return out
+
+    def tile_rows(self, start: int, stop: int) -> Iterator[tuple[int, bytes, bytes]]:
+        """The stored level-0 tiles ``(index, hashes, bundle)`` with ``start <= index < stop`` (see
+        ``LogStore.tile_rows``: a tile absent there is read from the leaf rows)."""
+        return self._store.tile_rows(start, stop)
 
     def _verify(self, batch: list[SignedEntry], leaves: list[bytes], start: int) -> _Verification:
         """Check the batch's signatures here, or part here and part in the helper (then still in flight)."""

@@ -12,10 +12,12 @@ A tiled log is a ``checkpoint`` (the signed note), Merkle *tiles* and *entry bun
 - ``<N>`` is written as zero-padded 3-digit path elements, all but the last prefixed with ``x``
   (``1234067`` -> ``x001/x234/067``), so a filesystem can hold any log without file/directory clashes.
 
-A ``SqlLog`` stores every perfect-subtree hash already, so a tile is a range read (level 0 from the leaf rows,
-level ``L`` from the node rows at tree level ``8L``): exporting hashes nothing but the check that each leaf's
-bytes still hash to the stored leaf hash. ``export_tiles`` writes the tree for one signed checkpoint; the node
-serves the same bytes over HTTP (``moratorium.api.routes_tiles``).
+A ``SqlLog`` stores every perfect-subtree hash already, so a tile above level 0 is a range read of the node rows
+at tree level ``8L``; and as it appends, it stores each level-0 tile it completes with its entry bundle (as a
+Tessera log integrates), so a full level-0 tile is one row, and only the partial right edge (or a log written
+before tiles were stored) is made from the leaf rows, with every leaf's bytes checked against its stored hash.
+``export_tiles`` writes the tree for one signed checkpoint; the node serves the same bytes over HTTP
+(``moratorium.api.routes_tiles``).
 """
 
 from __future__ import annotations
@@ -184,10 +186,22 @@ def _check_available(source: TileSource, level: int, index: int, width: int) -> 
                             field="path")
 
 
+def _stored(source: TileSource, index: int) -> tuple[bytes, bytes] | None:
+    """The stored ``(hashes, bundle)`` of full level-0 tile ``index`` (``tile_rows``), if the source has it and it
+    is well formed (else the caller reads the leaf rows)."""
+    rows_of = getattr(source, "tile_rows", None)
+    for _n, hashes, bundle in rows_of(index, index + 1) if rows_of is not None else ():
+        if len(hashes) == TILE_WIDTH * 32 and bundle:
+            return hashes, bundle
+    return None
+
+
 def read_tile(source: TileSource, level: int, index: int, width: int = TILE_WIDTH) -> bytes:
     """The bytes of tile ``(level, index)`` of ``width`` hashes, read from the stored tree."""
     _check_available(source, level, index, width)
     start = index * TILE_WIDTH
+    if level == 0 and width == TILE_WIDTH and (stored := _stored(source, index)) is not None:
+        return stored[0]
     if level == 0:
         rows = [h for batch in source.leaf_batches(start, start + width) for _data, h in batch]
     else:
@@ -200,6 +214,8 @@ def read_tile(source: TileSource, level: int, index: int, width: int = TILE_WIDT
 def read_bundle(source: TileSource, index: int, width: int = TILE_WIDTH) -> bytes:
     """The entry bundle ``index`` of ``width`` entries, read from the stored leaves."""
     _check_available(source, 0, index, width)
+    if width == TILE_WIDTH and (stored := _stored(source, index)) is not None:
+        return stored[1]
     start = index * TILE_WIDTH
     return encode_bundle([data for batch in source.leaf_batches(start, start + width) for data, _h in batch])
 
@@ -247,10 +263,9 @@ def _present(out_dir: Path, size: int, n: int) -> bool:
             and (out_dir / entries_path(n)).exists())
 
 
-def _export_level0(source: TileSource, out_dir: Path, size: int, first: int, stop: int) -> tuple[int, int, int]:
-    """Write level-0 tiles and bundles ``first <= n < stop`` from one pass over their leaf rows; every leaf's
-    bytes are hashed and compared with the stored leaf hash. Returns ``(written, skipped, bytes)``."""
-    written = skipped = nbytes = 0
+def _from_leaves(source: TileSource, size: int, first: int, stop: int) -> Iterator[tuple[int, int, bytes, bytes]]:
+    """``(n, width, tile, bundle)`` of level-0 tiles ``first <= n < stop`` made from one pass over their leaf rows,
+    every leaf's bytes hashed and compared with its stored leaf hash."""
     n = first
     end = min(size, stop * TILE_WIDTH)
     for batch in source.leaf_batches(first * TILE_WIDTH, end):
@@ -267,21 +282,66 @@ def _export_level0(source: TileSource, out_dir: Path, size: int, first: int, sto
             if b"".join([_sha256(b"\x00" + data).digest() for data in leaves]) != tile:
                 bad = next(start + i for i, (d, h) in enumerate(rows) if _sha256(b"\x00" + d).digest() != h)
                 raise VerificationError(f"entry {bad}: stored leaf hash does not match its bytes")
-            if width == TILE_WIDTH and n > first and _present(out_dir, size, n):
-                skipped += 2
-            else:
-                bundle = encode_bundle(leaves)
-                _write(out_dir / tile_path(0, n, width), tile)
-                _write(out_dir / entries_path(n, width), bundle)
-                written += 1
-                nbytes += len(tile) + len(bundle)
+            yield n, width, tile, encode_bundle(leaves)
             n += 1
     if n != stop:
         raise VerificationError(f"the store lacks entries from {n * TILE_WIDTH} (size {size})")
+
+
+def _level0(source: TileSource, size: int, first: int, stop: int, verify_leaves: bool
+            ) -> Iterator[tuple[int, int, bytes, bytes]]:
+    """``(n, width, tile, bundle)`` of level-0 tiles ``first <= n < stop``, in order, ``_CHUNK_TILES`` at a time.
+
+    A full tile whose row the log stored when it completed the tile (``tile_rows``: made in the append's own
+    transaction from the bytes it hashed, as Tessera integrates; checked by the audit, ``log verify``) is copied
+    as stored: 310 MB of a million entries read in well under a second, where reading and re-hashing the leaf
+    rows costs about two seconds of CPU, more than writing the files. Any other tile (the partial one, or a log
+    written before tiles were stored) is made from its leaf rows, every leaf re-hashed. ``verify_leaves``: every
+    tile is made from the leaf rows, and a stored row must equal what they give."""
+    rows_of = getattr(source, "tile_rows", None)
+    for lo in range(first, stop, _CHUNK_TILES):
+        hi = min(stop, lo + _CHUNK_TILES)
+        full = min(hi, size // TILE_WIDTH)
+        stored = {n: (h, b) for n, h, b in rows_of(lo, full)} if rows_of is not None and lo < full else {}
+        n = lo
+        while n < hi:
+            if n in stored and not verify_leaves:
+                tile, bundle = stored[n]
+                if len(tile) != TILE_WIDTH * 32 or not bundle:
+                    raise VerificationError(f"stored tile {n} is malformed ({len(tile)} bytes of hashes, "
+                                            f"{len(bundle)} of entries): run `moratorium log verify`")
+                yield n, TILE_WIDTH, tile, bundle
+                n += 1
+                continue
+            m = n + 1
+            while m < hi and (verify_leaves or m not in stored):
+                m += 1
+            for k, width, tile, bundle in _from_leaves(source, size, n, m):
+                if k in stored and stored[k] != (tile, bundle):
+                    raise VerificationError(f"stored tile {k} differs from its entries {k * TILE_WIDTH}.."
+                                            f"{k * TILE_WIDTH + TILE_WIDTH - 1}")
+                yield k, width, tile, bundle
+            n = m
+
+
+def _export_level0(source: TileSource, out_dir: Path, size: int, first: int, stop: int,
+                   verify_leaves: bool = False) -> tuple[int, int, int]:
+    """Write level-0 tiles and bundles ``first <= n < stop`` (``_level0``); full ones already present are skipped.
+    Returns ``(written, skipped, bytes)``."""
+    written = skipped = nbytes = 0
+    for n, width, tile, bundle in _level0(source, size, first, stop, verify_leaves):
+        if width == TILE_WIDTH and n > first and _present(out_dir, size, n):
+            skipped += 2
+            continue
+        _write(out_dir / tile_path(0, n, width), tile)
+        _write(out_dir / entries_path(n, width), bundle)
+        written += 1
+        nbytes += len(tile) + len(bundle)
     return written, skipped, nbytes
 
 
-def _export_level0_worker(url: str, out_dir: str, size: int, first: int, stop: int) -> tuple[int, int, int]:
+def _export_level0_worker(url: str, out_dir: str, size: int, first: int, stop: int,
+                          verify_leaves: bool = False) -> tuple[int, int, int]:
     """``_export_level0`` in a worker process, over its own read-only connection to the store at ``url`` (opened
     on the worker's first chunk and kept for the next ones: the process ends with the export)."""
     store = _WORKER_STORES.get(url)
@@ -293,7 +353,7 @@ def _export_level0_worker(url: str, out_dir: str, size: int, first: int, stop: i
 
             store = LogStore(url, read_only=True)
         _WORKER_STORES[url] = store
-    return _export_level0(_StoreSource(store, size), Path(out_dir), size, first, stop)
+    return _export_level0(_StoreSource(store, size), Path(out_dir), size, first, stop, verify_leaves)
 
 
 class _SqliteLeaves:
@@ -325,6 +385,22 @@ class _SqliteLeaves:
         except self._error as exc:
             raise StoreError(f"read failed: {exc}") from exc
 
+    def tile_rows(self, start: int, stop: int) -> Iterator[tuple[int, bytes, bytes]]:
+        """``LogStore.tile_rows``: none from a log written before tiles were stored."""
+        from moratorium.errors import StoreError
+
+        sql = "SELECT idx, hashes, bundle FROM ledger_tile WHERE idx >= ? AND idx < ? ORDER BY idx"
+        try:
+            rows = self._con.execute(sql, (start, stop)).fetchall()
+        except self._error as exc:
+            if "no such table" in str(exc):
+                return
+            raise StoreError(f"read failed: {exc}") from exc
+        for idx, hashes, bundle in rows:
+            if type(idx) is not int or type(hashes) is not bytes or type(bundle) is not bytes:
+                raise StoreError(f"corrupt tile row {idx!r}: not an integer index with binary hashes and bundle")
+            yield idx, hashes, bundle
+
     def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
         raise NotImplementedError("a worker reads leaves only")
 
@@ -345,6 +421,9 @@ class _StoreSource:
     def iter_nodes(self, level: int, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
         return self._store.iter_nodes(level, start, stop)  # type: ignore[no-any-return]
 
+    def tile_rows(self, start: int, stop: int) -> Iterator[tuple[int, bytes, bytes]]:
+        return self._store.tile_rows(start, stop)  # type: ignore[no-any-return]
+
 
 _PARALLEL_MIN_TILES = 512
 """Below this many level-0 tiles, export in this process only (a worker's start-up would cost more)."""
@@ -361,18 +440,22 @@ def _fsync_dir(path: Path) -> None:
 
 
 def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int = 1,
-                 durable: bool = True) -> ExportReport:
+                 durable: bool = True, verify_leaves: bool = False) -> ExportReport:
     """Write the tiles, entry bundles and ``checkpoint`` of the tree that ``note`` (a signed checkpoint) states.
 
-    Every tile is written from the stored hashes; every leaf's bytes are hashed once and compared with its stored
-    leaf hash, and the root folded from the written tiles must equal the checkpoint's root, so a corrupt store
-    is refused (``VerificationError``) rather than published. Full tiles and bundles already present in
-    ``out_dir`` are immutable and skipped; partial ones are rewritten; the checkpoint is written last, so a
-    reader never sees a checkpoint whose tiles are missing. With ``workers > 1`` and a store reachable by URL
-    (``source.url``, as ``SqlLog`` has), ranges of level-0 tiles are exported by worker processes (the standard
-    library's process pool), since reading and hashing a million leaves is CPU-bound. ``durable``: the tiles are
-    synced to disk before the checkpoint is written, and the checkpoint before returning.
-    The signature on ``note`` is the caller's business (it is published as given).
+    Full level-0 tiles and their bundles are copied from the tiles the log stored as it appended (``tile_rows``;
+    the audit, ``log verify``, checks each against its entries); the others (the partial right edge, or tiles
+    of a log written before tiles were stored) are made from the leaf rows, every leaf's bytes hashed and
+    compared with its stored leaf hash. ``verify_leaves``: every tile is made that way, and a stored one must
+    agree. Tiles above level 0 are the stored subtree hashes, and the root folded from the written tiles must
+    equal the checkpoint's root, so a store that disagrees with its signed checkpoint is refused
+    (``VerificationError``) rather than published. Full tiles and bundles already present in ``out_dir`` are
+    immutable and skipped; partial ones are rewritten; the checkpoint is written last, so a reader never sees a
+    checkpoint whose tiles are missing. With ``workers > 1`` and a store reachable by URL (``source.url``, as
+    ``SqlLog`` has), ranges of level-0 tiles are exported by worker processes as well (the standard library's
+    process pool): creating thousands of files is work for the kernel on every core, and re-hashing leaves is
+    CPU-bound. ``durable``: the tiles are synced to disk before the checkpoint is written, and the checkpoint
+    before returning. The signature on ``note`` is the caller's business (it is published as given).
     """
     cp = Checkpoint.parse(SignedNote.parse(note).text)
     if cp.size > source.size:
@@ -404,20 +487,20 @@ def export_tiles(source: TileSource, out_dir: Path, note: str, *, workers: int =
         starts = list(range(first, level0, _CHUNK_TILES))
         chunks = [(a, min(level0, a + _CHUNK_TILES)) for a in starts]
         with ProcessPoolExecutor(max_workers=parts - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {k: pool.submit(_export_level0_worker, url, str(out_dir), size, *chunks[k])
+            futures = {k: pool.submit(_export_level0_worker, url, str(out_dir), size, *chunks[k], verify_leaves)
                        for k in reversed(range(len(chunks)))}
             results = []
             try:
                 for k, (a, b) in enumerate(chunks):
                     if not futures[k].cancel():
                         break
-                    results.append(_export_level0(source, out_dir, size, a, b))
+                    results.append(_export_level0(source, out_dir, size, a, b, verify_leaves))
                 results += [f.result() for f in futures.values() if not f.cancelled()]
             finally:
                 for f in futures.values():
                     f.cancel()
     else:
-        results = [_export_level0(source, out_dir, size, first, level0)]
+        results = [_export_level0(source, out_dir, size, first, level0, verify_leaves)]
     tiles = bundles = sum(r[0] for r in results)
     skipped = 2 * first + sum(r[1] for r in results)
     written = sum(r[2] for r in results)

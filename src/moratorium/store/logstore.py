@@ -57,6 +57,20 @@ _node = Table(
     Column("idx", BigInteger, primary_key=True, autoincrement=False),
     Column("hash", LargeBinary, nullable=False),
 )
+_tile = Table(
+    "ledger_tile",
+    _meta,
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hashes", LargeBinary, nullable=False),
+    Column("bundle", LargeBinary, nullable=False),
+)
+"""Finished level-0 tlog-tiles, one row per full tile of 256 entries: the tile (its leaf hashes, joined) and its
+entry bundle, written by the append that completes the tile, in the same transaction as its last leaf (as a
+Tessera log integrates), so an export or the node copies finished bytes instead of re-reading 256 leaf rows.
+Optional: a log written before this table existed has none (or some) of them, and every reader falls back to the
+leaf rows. The store keeps the bytes it is given; ``moratorium.ledger`` makes them and the audit checks them."""
+_OPTIONAL = frozenset({"ledger_tile"})
+"""Tables a read-only open does not require (added after logs were written without them)."""
 _key = Table("ledger_key", _meta, Column("party", String(200), primary_key=True), Column("raw", LargeBinary))
 _checkpoint = Table(
     "ledger_checkpoint",
@@ -126,6 +140,7 @@ class LogStore:
         self.url = normalize_url(url)
         self.node_reads = 0
         self.read_only = read_only
+        self._has_tiles = not read_only
         try:
             # Read-only SQLite is ``PRAGMA query_only`` on an ordinary connection, not ``mode=ro``: a read-only
             # connection to a WAL database cannot remove its -wal and -shm files when it closes.
@@ -151,7 +166,8 @@ class LogStore:
         from sqlalchemy import inspect
 
         present = set(inspect(self._engine).get_table_names())
-        missing = sorted(t for t in _meta.tables if t not in present)
+        missing = sorted(t for t in _meta.tables if t not in present and t not in _OPTIONAL)
+        self._has_tiles = "ledger_tile" in present
         if missing:
             where = self.url.removeprefix("sqlite:///") if self.dialect == "sqlite" else None
             raise InputError(f"not a moratorium log: no table {', '.join(missing)} (opened read-only, unchanged)",
@@ -187,8 +203,10 @@ class LogStore:
         *,
         expected_size: int,
         before_commit: Callable[[], None] | None = None,
+        tiles: Sequence[tuple[int, bytes, bytes]] = (),
     ) -> None:
-        """Atomically add ``leaves`` ``(data, leaf_hash)`` at ``expected_size`` and the ``nodes`` completed.
+        """Atomically add ``leaves`` ``(data, leaf_hash)`` at ``expected_size``, the ``nodes`` completed and the
+        level-0 ``tiles`` ``(index, hashes, bundle)`` completed (see ``ledger_tile``).
 
         Raises ``ConflictError`` if the log no longer has ``expected_size`` entries (another writer) or a leaf
         is already present (a replay), ``StoreError`` if the database fails. Nothing is written on error.
@@ -215,6 +233,8 @@ class LogStore:
                 )
                 if nodes:
                     conn.execute(insert(_node), [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in nodes])
+                if tiles:
+                    conn.execute(insert(_tile), [{"idx": ix, "hashes": h, "bundle": b} for ix, h, b in tiles])
                 if before_commit is not None:
                     before_commit()
         except IntegrityError as exc:
@@ -291,6 +311,32 @@ class LogStore:
                     cursor.close()
         except (SQLAlchemyError, dbapi_error) as exc:
             raise StoreError(f"read failed: {_first_line(exc)}") from exc
+
+    def tile_rows(self, start: int, stop: int, *, batch: int = 64) -> Iterator[tuple[int, bytes, bytes]]:
+        """``(index, hashes, bundle)`` of the stored level-0 tiles ``start <= index < stop``, in index order (a
+        tile not stored is simply absent); none from a log without the table. ``StoreError`` for a row that is not
+        an integer index with binary hashes and bundle."""
+        if not self._has_tiles or start >= stop:
+            return
+        sql = "SELECT idx, hashes, bundle FROM ledger_tile WHERE idx >= {0} AND idx < {0} ORDER BY idx"
+        for rows in self._raw_batches(sql, start, stop, batch):
+            for idx, hashes, bundle in rows:
+                if type(idx) is not int or not isinstance(hashes, bytes | memoryview) or not isinstance(
+                        bundle, bytes | memoryview):
+                    raise StoreError(f"corrupt tile row {idx!r}: expected an integer index and binary hashes and "
+                                     f"bundle, found {type(idx).__name__}, {type(hashes).__name__}, "
+                                     f"{type(bundle).__name__}")
+                yield idx, bytes(hashes), bytes(bundle)
+
+    def last_tile_index(self) -> int | None:
+        """The highest stored tile index (``None``: none stored), for the audit's check that no tile row claims
+        entries beyond the log."""
+        if not self._has_tiles:
+            return None
+        from sqlalchemy import func
+
+        rows = self._read(select(func.max(_tile.c.idx)))
+        return None if not rows or rows[0][0] is None else int(rows[0][0])
 
     def node(self, level: int, index: int) -> bytes:
         """Hash of the perfect subtree ``(level, index)``; level 0 is the leaf hash of entry ``index``."""

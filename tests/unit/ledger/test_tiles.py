@@ -21,6 +21,7 @@ from moratorium.ledger.tiles import (
     entries_path,
     export_tiles,
     parse_tile_path,
+    read_bundle,
     read_tile,
     tile_path,
     tiles_for_size,
@@ -252,12 +253,17 @@ def test_export_refuses_a_corrupt_leaf_instead_of_publishing_it(tmp_path: Path, 
 
 def test_parallel_export_refuses_a_corrupt_leaf_in_any_chunk(tmp_path: Path, us: PartyKey,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A leaf row changed after its tile was stored: the default export copies the stored tile (the entries as
+    appended, which the signed checkpoint covers) and ``log verify`` names the entry; ``verify_leaves`` refuses
+    to export at all, whichever process meets it."""
     import sqlite3
 
     import moratorium.ledger.tiles as tiles_module
+    from moratorium.ledger.audit import verify_log
 
     log = _log(tmp_path, us, 256 * 6)
     note = make_checkpoint(log, us, origin=ORIGIN)
+    original = log.entries(256 * 5 + 3, 256 * 5 + 4)[0].leaf_data()
     log.close()
     con = sqlite3.connect(tmp_path / "log.sqlite")
     con.execute("UPDATE ledger_leaf SET data = CAST(? AS BLOB) WHERE seq = ?", (b"{}", 256 * 5 + 3))
@@ -267,8 +273,109 @@ def test_parallel_export_refuses_a_corrupt_leaf_in_any_chunk(tmp_path: Path, us:
     monkeypatch.setattr(tiles_module, "_CHUNK_TILES", 1)
     log = open_log(str(tmp_path / "log.sqlite"))
     with pytest.raises(VerificationError, match=f"entry {256 * 5 + 3}"):
-        export_tiles(log, tmp_path / "t", note, workers=2, durable=False)
+        export_tiles(log, tmp_path / "t", note, workers=2, durable=False, verify_leaves=True)
     assert not (tmp_path / "t" / "checkpoint").exists()
+    export_tiles(log, tmp_path / "copied", note, workers=2, durable=False)
+    assert decode_bundle((tmp_path / "copied" / entries_path(5)).read_bytes())[3] == original
+    assert len(follow(DirectoryFetcher(tmp_path / "copied"), {"us": us.public}).entries) == 256 * 6
+    with pytest.raises(VerificationError, match=f"entry {256 * 5 + 3}: stored leaf hash"):
+        verify_log(str(tmp_path / "log.sqlite"))
+    log.close()
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tiles_stored_as_the_log_appends_are_the_tiles_of_its_leaves(tmp_path: Path, us: PartyKey,
+                                                                     seed: int) -> None:
+    """Whatever the append batches (single entries, batches ending inside a tile, batches spanning several),
+    each full level-0 tile is stored once, equal to the tile and bundle made from its leaf rows, and an export
+    that copies them writes byte for byte the files of one that makes every tile from the leaves."""
+    import sqlite3
+
+    rng = random.Random(seed)
+    log = open_log(str(tmp_path / "log.sqlite"), verifier=lambda _e: None)
+    from moratorium.ledger.entry import Entry, SignedEntry
+
+    n = 0
+    while n < 256 * 5 + 40:
+        k = rng.choice([1, 1, 2, 17, 255, 256, 257, 300, 600])
+        log.append_many([SignedEntry(Entry(author="us", kind="k", effective="2020-01-01", recorded="2020-01-01",
+                                           body={"n": n + i, "pad": "x" * rng.randrange(80)}), bytes(64))
+                         for i in range(k)])
+        n += k
+    log.register_key(us.public)
+    stored = list(log.tile_rows(0, 10**6))
+    assert [k for k, _h, _b in stored] == list(range(n // 256))
+    leaves = [(d, h) for batch in log.leaf_batches() for d, h in batch]
+    for k, hashes, bundle in stored:
+        part = leaves[k * 256 : (k + 1) * 256]
+        assert hashes == b"".join(h for _d, h in part) == read_tile(log, 0, k)
+        assert decode_bundle(bundle) == [d for d, _h in part]
+        assert read_bundle(log, k, 100) == encode_bundle([d for d, _h in part[:100]])  # a smaller tree's view
+    note = make_checkpoint(log, us, origin=ORIGIN)
+    export_tiles(log, tmp_path / "copied", note, durable=False)
+    export_tiles(log, tmp_path / "verified", note, durable=False, verify_leaves=True)
+    log.close()
+    con = sqlite3.connect(tmp_path / "log.sqlite")
+    con.execute("DROP TABLE ledger_tile")  # a log written before tiles were stored
+    con.commit()
+    con.close()
+    older = SqlLog(str(tmp_path / "log.sqlite"), read_only=True)
+    assert list(older.tile_rows(0, 10**6)) == []
+    export_tiles(older, tmp_path / "from-leaves", note, durable=False)
+    older.close()
+    assert _files(tmp_path / "copied") == _files(tmp_path / "verified") == _files(tmp_path / "from-leaves")
+
+
+def test_audit_and_a_verifying_export_refuse_a_stored_tile_that_differs_from_its_entries(
+        tmp_path: Path, us: PartyKey) -> None:
+    import sqlite3
+
+    from moratorium.ledger.audit import verify_log
+
+    db = tmp_path / "log.sqlite"
+    log = _log(tmp_path, us, 256 * 3 + 9)
+    note = make_checkpoint(log, us, origin=ORIGIN)
+    log.close()
+    verify_log(str(db))
+    con = sqlite3.connect(db)
+    (hashes, bundle), = con.execute("SELECT hashes, bundle FROM ledger_tile WHERE idx = 1").fetchall()
+    cases = [("UPDATE ledger_tile SET bundle = ? WHERE idx = 1", (bundle[:-1] + b"!",),
+              "entry 256: stored tile 1 .* entry bundle"),
+             ("UPDATE ledger_tile SET hashes = ? WHERE idx = 1", (bytes(32) + hashes[32:],),
+              r"stored tile 1 \(entries 256..511\) does not match them: leaf hashes"),
+             ("INSERT INTO ledger_tile VALUES (3, ?, ?)", (hashes, bundle), "claims entries beyond the log's 777")]
+    for sql, args, message in cases:
+        con.execute(sql, args)
+        con.commit()
+        with pytest.raises(VerificationError, match=message):
+            verify_log(str(db), workers=2 if "beyond" in message else 1)
+        if "beyond" not in message:
+            log = open_log(str(db))
+            with pytest.raises(VerificationError, match=r"stored tile 1 differs from its entries 256\.\.511"):
+                export_tiles(log, tmp_path / "t", note, durable=False, verify_leaves=True)
+            log.close()
+        con.execute("UPDATE ledger_tile SET hashes = ?, bundle = ? WHERE idx = 1", (hashes, bundle))
+        con.execute("DELETE FROM ledger_tile WHERE idx = 3")
+        con.commit()
+    verify_log(str(db))
+    con.close()
+
+
+def test_an_entry_too_long_for_a_bundle_is_appended_but_not_exported(tmp_path: Path, us: PartyKey) -> None:
+    from moratorium.ledger.entry import Entry, SignedEntry
+
+    log = open_log(str(tmp_path / "log.sqlite"), verifier=lambda _e: None)
+    log.register_key(us.public)
+    big = SignedEntry(Entry(author="us", kind="k", effective="2020-01-01", recorded="2020-01-01",
+                            body={"text": "x" * 70_000}), bytes(64))
+    log.append_many([make_entry(us, i) for i in range(10)] + [big] + [make_entry(us, i) for i in range(10, 300)])
+    assert [k for k, _h, _b in log.tile_rows(0, 10)] == []  # tile 0 holds the long entry: not stored
+    with pytest.raises(InputError, match="does not fit a bundle"):
+        export_tiles(log, tmp_path / "t", make_checkpoint(log, us, origin=ORIGIN), durable=False)
     log.close()
 
 
