@@ -147,11 +147,11 @@ def main() -> int:
         # ``os.sync()`` the export makes before its checkpoint, so both times include getting every byte to
         # disk; the disk is synced before every timed phase, so no phase pays for an earlier one's write-back.
         # What the export does beyond it is reading the store (the stored tiles, the partial edge's leaves, the
-        # nodes above level 0), framing the edge's bundle and checking the root: the cost the ratio is about. The phases run in the order export,
-        # plain, plain, export (best of two each), because creating files costs the kernel more while many
-        # files were deleted recently (ext4 skips a recently freed inode, checking each one, when it allocates
-        # one; measured at up to 8 s for these 7,800 files) and that cost fades with time: a fixed order would
-        # hand it to whichever phase always runs first.
+        # nodes above level 0), framing the edge's bundle and checking the root: the cost the ratio is about.
+        # The phases run in the order export, plain, plain, export (best of two each), because creating files
+        # costs the kernel more while many files were deleted recently (ext4 skips a recently freed inode,
+        # checking each one, when it allocates one; measured at up to 8 s for these 7,800 files) and that cost
+        # fades with time: a fixed order would hand it to whichever phase always runs first.
         # The ratio's baseline writes from as many processes as the export (the same resources); a plain write
         # from one process is measured too and printed for information (the middle phases, so the order stays
         # symmetric).

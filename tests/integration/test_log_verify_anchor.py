@@ -124,7 +124,12 @@ def test_verify_opens_read_only_and_refuses_an_empty_file_or_another_database(tm
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     r = run("log", "verify", str(junk), "--allow-unanchored")
-    assert r.returncode in (1, 2) and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+    assert str(junk) in r.stderr and "not a SQLite database" in r.stderr
+    assert junk.read_bytes() == b"not a database at all" * 100
+    r = run("log", "export-tiles", str(junk), str(tmp_path / "tiles"))  # opened for writing: refused the same way
+    assert r.returncode == 2 and "not a SQLite database" in r.stderr
+    assert junk.read_bytes() == b"not a database at all" * 100
 
 
 @pytest.mark.parametrize("sql", ["UPDATE ledger_head SET size = 'abc'", "UPDATE ledger_head SET size = NULL",

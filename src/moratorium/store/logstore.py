@@ -160,6 +160,10 @@ class LogStore:
                 if conn.execute(select(_head.c.size)).first() is None:
                     conn.execute(insert(_head).values(id=1, size=0))
         except SQLAlchemyError as exc:
+            if self.dialect == "sqlite" and "not a database" in str(getattr(exc, "orig", "")):
+                # bad input (a path to some other file), not a failing store: exit 2, naming the file
+                raise InputError("not a moratorium log: the file is not a SQLite database (nothing was changed)",
+                                 file=self.url.removeprefix("sqlite:///")) from exc
             raise StoreError(f"cannot open the log store {self._engine.url!r}: {_first_line(exc)}") from exc
 
     def _check_tables(self) -> None:
