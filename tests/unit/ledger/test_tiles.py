@@ -365,6 +365,26 @@ def test_audit_and_a_verifying_export_refuse_a_stored_tile_that_differs_from_its
     con.close()
 
 
+def test_a_malformed_stored_tile_stops_the_export_and_the_node_serves_the_leaves_instead(
+        tmp_path: Path, us: PartyKey) -> None:
+    import sqlite3
+
+    log = _log(tmp_path, us, 256 * 2 + 3)
+    note = make_checkpoint(log, us, origin=ORIGIN)
+    good_tile, good_bundle = read_tile(log, 0, 1), read_bundle(log, 1)
+    log.close()
+    con = sqlite3.connect(tmp_path / "log.sqlite")
+    con.execute("UPDATE ledger_tile SET hashes = ? WHERE idx = 1", (b"short",))
+    con.commit()
+    con.close()
+    log = open_log(str(tmp_path / "log.sqlite"))
+    with pytest.raises(VerificationError, match=r"stored tile 1 is malformed .* run `moratorium log verify`"):
+        export_tiles(log, tmp_path / "t", note, durable=False)
+    assert not (tmp_path / "t" / "checkpoint").exists()
+    assert read_tile(log, 0, 1) == good_tile and read_bundle(log, 1) == good_bundle  # made from the leaf rows
+    log.close()
+
+
 def test_an_entry_too_long_for_a_bundle_is_appended_but_not_exported(tmp_path: Path, us: PartyKey) -> None:
     from moratorium.ledger.entry import Entry, SignedEntry
 
