@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from moratorium.errors import InputError, VerificationError
+from moratorium.errors import VerificationError
 from moratorium.ledger import rfc6962
 from moratorium.ledger._merkle import _SIG_KEY, entry_message, leaf_author_signature, leaf_authors_signatures
 from moratorium.ledger._tree import CompactRange
@@ -38,7 +38,7 @@ from moratorium.ledger.checkpoint import Checkpoint, SignedNote, open_checkpoint
 from moratorium.ledger.entry import ENTRY_SIGNING_CONTEXT
 from moratorium.ledger.keys import PublicKey
 from moratorium.ledger.rfc6962 import hash_leaf
-from moratorium.ledger.tiles import TILE_WIDTH, encode_bundle
+from moratorium.ledger.tiles import TILE_WIDTH, stored_tile
 
 if TYPE_CHECKING:
     from moratorium.store.logstore import LogStore
@@ -140,12 +140,10 @@ def _check_tiles(store: LogStore, start: int, stop: int, hashes: Sequence[bytes]
     ``hashes`` and ``datas`` are the chunk's, checked. A tile not stored is fine (an older log)."""
     for n, stored, bundle in store.tile_rows(start // TILE_WIDTH, stop // TILE_WIDTH):
         lo = n * TILE_WIDTH - start
-        try:
-            expected = encode_bundle(datas[lo : lo + TILE_WIDTH])
-        except InputError:
-            expected = b""
-        if stored != b"".join(hashes[lo : lo + TILE_WIDTH]) or bundle != expected:
-            part = "leaf hashes" if stored != b"".join(hashes[lo : lo + TILE_WIDTH]) else "entry bundle"
+        expected = stored_tile(datas[lo : lo + TILE_WIDTH], hashes[lo : lo + TILE_WIDTH])
+        if expected != (stored, bundle):
+            # (``expected`` None: an entry too long for any bundle, so a stored bundle is wrong)
+            part = "leaf hashes" if expected is not None and stored != expected[0] else "entry bundle"
             last = n * TILE_WIDTH + TILE_WIDTH - 1
             return n * TILE_WIDTH, f"stored tile {n} (entries {n * TILE_WIDTH}..{last}) does not match them: {part}"
     return None

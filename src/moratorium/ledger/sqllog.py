@@ -266,7 +266,7 @@ class SqlLog(MerkleMethods):
         first, stop = start >> 8, (start + len(leaves)) >> 8  # tiles of 256 entries (TILE_HEIGHT 8)
         if first == stop:
             return []
-        from moratorium.ledger.tiles import TILE_WIDTH, encode_bundle
+        from moratorium.ledger.tiles import TILE_WIDTH, stored_tile
 
         head = first * TILE_WIDTH
         if head < start:  # the first tile began in an earlier append
@@ -276,12 +276,9 @@ class SqlLog(MerkleMethods):
         out = []
         for n in range(first, stop):
             lo = n * TILE_WIDTH - head
-            part = leaves[lo : lo + TILE_WIDTH]
-            try:
-                bundle = encode_bundle(part)
-            except InputError:
-                continue
-            out.append((n, b"".join(hashes[lo : lo + TILE_WIDTH]), bundle))
+            row = stored_tile(leaves[lo : lo + TILE_WIDTH], hashes[lo : lo + TILE_WIDTH])
+            if row is not None:
+                out.append((n, *row))
         return out
 
     def tile_rows(self, start: int, stop: int) -> Iterator[tuple[int, bytes, bytes]]:

@@ -48,6 +48,7 @@ __all__ = [
     "parse_tile_path",
     "read_bundle",
     "read_tile",
+    "stored_tile",
     "tile_path",
     "tiles_for_size",
 ]
@@ -172,6 +173,22 @@ def decode_bundle(data: bytes) -> list[bytes]:
     return out
 
 
+def stored_tile(leaves: Sequence[bytes], hashes: Sequence[bytes]) -> tuple[bytes, bytes] | None:
+    """The ``(hashes, bundle)`` a log stores for a full level-0 tile of these ``leaves`` and their leaf ``hashes``
+    (``ledger_tile``), or ``None`` if an entry is too long for a bundle (such a tile is not stored). The append
+    makes the rows with it, and the audit checks them against it."""
+    try:
+        bundle = encode_bundle(leaves)
+    except InputError:
+        return None
+    return b"".join(hashes), bundle
+
+
+def _whole(hashes: bytes, bundle: bytes) -> bool:
+    """A stored tile row of the right shape: 256 hashes and a non-empty bundle (its bytes are the audit's)."""
+    return len(hashes) == TILE_WIDTH * 32 and bool(bundle)
+
+
 def _width_at(size: int, level: int, index: int) -> int:
     """How many hashes tile ``(level, index)`` has in a tree of ``size`` (0: none yet)."""
     return max(0, min(TILE_WIDTH, (size >> (TILE_HEIGHT * level)) - index * TILE_WIDTH))
@@ -191,7 +208,7 @@ def _stored(source: TileSource, index: int) -> tuple[bytes, bytes] | None:
     is well formed (else the caller reads the leaf rows)."""
     rows_of = getattr(source, "tile_rows", None)
     for _n, hashes, bundle in rows_of(index, index + 1) if rows_of is not None else ():
-        if len(hashes) == TILE_WIDTH * 32 and bundle:
+        if _whole(hashes, bundle):
             return hashes, bundle
     return None
 
@@ -307,7 +324,7 @@ def _level0(source: TileSource, size: int, first: int, stop: int, verify_leaves:
         while n < hi:
             if n in stored and not verify_leaves:
                 tile, bundle = stored[n]
-                if len(tile) != TILE_WIDTH * 32 or not bundle:
+                if not _whole(tile, bundle):
                     raise VerificationError(f"stored tile {n} is malformed ({len(tile)} bytes of hashes, "
                                             f"{len(bundle)} of entries): run `moratorium log verify`")
                 yield n, TILE_WIDTH, tile, bundle

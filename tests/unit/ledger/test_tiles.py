@@ -234,16 +234,22 @@ def test_parallel_export_writes_the_same_files(tmp_path: Path, us: PartyKey, mon
     log.close()
 
 
-def test_export_refuses_a_corrupt_leaf_instead_of_publishing_it(tmp_path: Path, us: PartyKey) -> None:
+def _tamper(db: Path, sql: str, *args: object) -> None:
+    """Change a closed log's database behind its back (one statement, committed)."""
     import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute(sql, args)
+    con.commit()
+    con.close()
+
+
+def test_export_refuses_a_corrupt_leaf_instead_of_publishing_it(tmp_path: Path, us: PartyKey) -> None:
 
     log = _log(tmp_path, us, 20)
     note = make_checkpoint(log, us, origin=ORIGIN)
     log.close()
-    con = sqlite3.connect(tmp_path / "log.sqlite")
-    con.execute("UPDATE ledger_leaf SET data = CAST(? AS BLOB) WHERE seq = 7", (b"{}",))
-    con.commit()
-    con.close()
+    _tamper(tmp_path / "log.sqlite", "UPDATE ledger_leaf SET data = CAST(? AS BLOB) WHERE seq = 7", b"{}")
     log = open_log(str(tmp_path / "log.sqlite"))
     with pytest.raises(VerificationError, match="entry 7"):
         export_tiles(log, tmp_path / "t", note, durable=False)
@@ -256,7 +262,6 @@ def test_parallel_export_refuses_a_corrupt_leaf_in_any_chunk(tmp_path: Path, us:
     """A leaf row changed after its tile was stored: the default export copies the stored tile (the entries as
     appended, which the signed checkpoint covers) and ``log verify`` names the entry; ``verify_leaves`` refuses
     to export at all, whichever process meets it."""
-    import sqlite3
 
     import moratorium.ledger.tiles as tiles_module
     from moratorium.ledger.audit import verify_log
@@ -265,10 +270,7 @@ def test_parallel_export_refuses_a_corrupt_leaf_in_any_chunk(tmp_path: Path, us:
     note = make_checkpoint(log, us, origin=ORIGIN)
     original = log.entries(256 * 5 + 3, 256 * 5 + 4)[0].leaf_data()
     log.close()
-    con = sqlite3.connect(tmp_path / "log.sqlite")
-    con.execute("UPDATE ledger_leaf SET data = CAST(? AS BLOB) WHERE seq = ?", (b"{}", 256 * 5 + 3))
-    con.commit()
-    con.close()
+    _tamper(tmp_path / "log.sqlite", "UPDATE ledger_leaf SET data = CAST(? AS BLOB) WHERE seq = ?", b"{}", 256 * 5 + 3)
     monkeypatch.setattr(tiles_module, "_PARALLEL_MIN_TILES", 2)
     monkeypatch.setattr(tiles_module, "_CHUNK_TILES", 1)
     log = open_log(str(tmp_path / "log.sqlite"))
@@ -293,7 +295,6 @@ def test_tiles_stored_as_the_log_appends_are_the_tiles_of_its_leaves(tmp_path: P
     """Whatever the append batches (single entries, batches ending inside a tile, batches spanning several),
     each full level-0 tile is stored once, equal to the tile and bundle made from its leaf rows, and an export
     that copies them writes byte for byte the files of one that makes every tile from the leaves."""
-    import sqlite3
 
     rng = random.Random(seed)
     log = open_log(str(tmp_path / "log.sqlite"), verifier=lambda _e: None)
@@ -319,10 +320,7 @@ def test_tiles_stored_as_the_log_appends_are_the_tiles_of_its_leaves(tmp_path: P
     export_tiles(log, tmp_path / "copied", note, durable=False)
     export_tiles(log, tmp_path / "verified", note, durable=False, verify_leaves=True)
     log.close()
-    con = sqlite3.connect(tmp_path / "log.sqlite")
-    con.execute("DROP TABLE ledger_tile")  # a log written before tiles were stored
-    con.commit()
-    con.close()
+    _tamper(tmp_path / "log.sqlite", "DROP TABLE ledger_tile")  # a log written before tiles were stored
     older = SqlLog(str(tmp_path / "log.sqlite"), read_only=True)
     assert list(older.tile_rows(0, 10**6)) == []
     export_tiles(older, tmp_path / "from-leaves", note, durable=False)
@@ -367,16 +365,12 @@ def test_audit_and_a_verifying_export_refuse_a_stored_tile_that_differs_from_its
 
 def test_a_malformed_stored_tile_stops_the_export_and_the_node_serves_the_leaves_instead(
         tmp_path: Path, us: PartyKey) -> None:
-    import sqlite3
 
     log = _log(tmp_path, us, 256 * 2 + 3)
     note = make_checkpoint(log, us, origin=ORIGIN)
     good_tile, good_bundle = read_tile(log, 0, 1), read_bundle(log, 1)
     log.close()
-    con = sqlite3.connect(tmp_path / "log.sqlite")
-    con.execute("UPDATE ledger_tile SET hashes = ? WHERE idx = 1", (b"short",))
-    con.commit()
-    con.close()
+    _tamper(tmp_path / "log.sqlite", "UPDATE ledger_tile SET hashes = ? WHERE idx = 1", b"short")
     log = open_log(str(tmp_path / "log.sqlite"))
     with pytest.raises(VerificationError, match=r"stored tile 1 is malformed .* run `moratorium log verify`"):
         export_tiles(log, tmp_path / "t", note, durable=False)
